@@ -14,6 +14,8 @@ export interface TransportOptions {
   t?: number;
   rtol?: number;
   method?: OdeMethod;
+  /** Connection that transports the vectors (default: the one whose geodesic is followed). */
+  connection?: Metric;
 }
 
 export interface TransportResult {
@@ -29,7 +31,8 @@ export interface TransportResult {
 }
 
 /**
- * Transports `vectors` (tangent at θ0) along the geodesic θ(s), s ∈ [0, t], with θ(0) = θ0, θ'(0) = v.
+ * Transports `vectors` (tangent at θ0) along the geodesic θ(s), s ∈ [0, t], of `metric` with
+ * θ(0) = θ0, θ'(0) = v, by `opts.connection` (default: the same connection).
  * @example
  * // normal (μ, σ): transporting ∂_σ along the vertical geodesic keeps ‖W‖_g = √2 for all t.
  */
@@ -48,6 +51,7 @@ export function parallelTransport(metric: Metric, theta0: ArrayLike<number>, v: 
   const theta = new Float64Array(n);
   const vel = new Float64Array(n);
   const gamma = new Float64Array(n * n * n);
+  const transportGamma = opts.connection ? new Float64Array(n * n * n) : gamma;
   const acc = new Float64Array(n);
   const rhs = (_t: number, y: Float64Array, dy: Float64Array) => {
     for (let i = 0; i < n; i++) {
@@ -55,6 +59,7 @@ export function parallelTransport(metric: Metric, theta0: ArrayLike<number>, v: 
       vel[i] = y[n + i];
     }
     metric.christoffel(theta, gamma);
+    if (opts.connection) opts.connection.christoffel(theta, transportGamma);
     contractChristoffel(gamma, vel, n, acc);
     for (let i = 0; i < n; i++) {
       dy[i] = vel[i];
@@ -67,7 +72,7 @@ export function parallelTransport(metric: Metric, theta0: ArrayLike<number>, v: 
         for (let i = 0; i < n; i++) {
           const row = (k * n + i) * n;
           let r = 0;
-          for (let j = 0; j < n; j++) r += gamma[row + j] * y[o + j];
+          for (let j = 0; j < n; j++) r += transportGamma[row + j] * y[o + j];
           s += vel[i] * r;
         }
         dy[o + k] = -s;
