@@ -24,6 +24,12 @@ const VERBS: Record<string, () => Promise<VerbModule>> = {
   geodesic: () => import('./verbs/geodesic.js'),
   distance: () => import('./verbs/distance.js'),
   fit: () => import('./verbs/fit.js'),
+  divergence: () => import('./verbs/divergence.js'),
+  dual: () => import('./verbs/dual.js'),
+  project: () => import('./verbs/project.js'),
+  transport: () => import('./verbs/transport.js'),
+  mean: () => import('./verbs/mean.js'),
+  region: () => import('./verbs/region.js'),
 };
 
 function usage(): string {
