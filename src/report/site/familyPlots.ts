@@ -8,12 +8,16 @@
 import type { Metric } from '../../core/types.js';
 import type { ParamSpec } from '../../declare/types.js';
 import { svgPlot, type PlotSeries, type Point } from '../svgPlot.js';
+import type { CompiledFamily } from '../../core/types.js';
+import { alphaGeodesicFigure } from './dualPlots.js';
 import { descentPaths, fisherEllipseField, geodesicFan, symmetricEigen2, type Window } from './manifoldPlots.js';
 
 /** What the figures need from a compiled family (CompiledFamily satisfies it). */
 export interface PlotFamily extends Metric {
   readonly paramNames: readonly string[];
   kl(from: ArrayLike<number>, to: ArrayLike<number>): number;
+  /** When present (a CompiledFamily), the page also shows α-geodesics. */
+  alphaChristoffel?: CompiledFamily['alphaChristoffel'];
 }
 
 export interface Figure {
@@ -102,6 +106,12 @@ export function familyFigures(params: readonly ParamSpec[], fam: PlotFamily): Fi
       ),
       caption: `Objective $f(\\theta) = \\mathrm{KL}(p_{\\theta^*} \\,\\|\\, p_\\theta)$ with $\\theta^* = (${target.map((v) => +v.toPrecision(4)).join(', ')})$, gradient by central differences, 40 steps from $(${start.map((v) => +v.toPrecision(4)).join(', ')})$. Natural gradient $\\theta \\leftarrow \\theta - \\eta\\, g(\\theta)^{-1}\\nabla f$ with $\\eta = ${eta}$; gradient descent $\\theta \\leftarrow \\theta - \\eta'\\nabla f$ with $\\eta' = \\eta/\\lambda_{\\max}(g(\\theta^*)) = ${(eta / lmax).toPrecision(3)}$ (the largest stable step near the optimum). Final objective: natural gradient ${fmt(ng.naturalValues.at(-1))}, gradient descent ${fmt(gd.gradientValues.at(-1))}.`,
     });
+  }
+
+  // 3. α-geodesics (e, m and Levi-Civita) between two points
+  if (fam.alphaChristoffel) {
+    const fig = alphaGeodesicFigure({ ...fam, alphaChristoffel: fam.alphaChristoffel }, win, [label(params[0]), label(params[1])]);
+    if (fig) figs.push(fig);
   }
   return figs;
 }

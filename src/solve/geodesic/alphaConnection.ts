@@ -8,7 +8,10 @@
  */
 import type { CompiledFamily, Metric } from '../../core/types.js';
 
-export function alphaConnection(family: CompiledFamily, alpha: number): Metric {
+/** What the α-connection needs from a family (a CompiledFamily has it). */
+export type AlphaFamily = Metric & Pick<CompiledFamily, 'alphaChristoffel'>;
+
+export function alphaConnection(family: AlphaFamily, alpha: number): Metric {
   if (!Number.isFinite(alpha)) throw new RangeError('alpha must be a finite number');
   if (alpha === 0) return family;
   return {

@@ -109,3 +109,12 @@ describe('Fréchet (Karcher) mean', () => {
     expect(rel(frechetMean(family('poisson'), lam.map((l) => [l]), { weights: w }).mean[0], sq * sq)).toBeLessThan(1e-10);
   });
 });
+
+describe('α-geodesic figure of the docs site', () => {
+  it('draws the three α-geodesics between two points of a 2-parameter family', async () => {
+    const { alphaGeodesicFigure } = await import('../../../src/report/site/dualPlots.js');
+    const fig = alphaGeodesicFigure(family('gamma'), { x: [0.3, 3], y: [0.3, 3] }, ['alpha', 'beta']);
+    expect(fig).not.toBeNull();
+    for (const name of ['m-geodesic (α = −1)', 'Fisher–Rao geodesic (α = 0)', 'e-geodesic (α = +1)']) expect(fig!.svg).toContain(name);
+  });
+});
