@@ -12,6 +12,7 @@
  */
 import trigamma from '@stdlib/math-base-special-trigamma';
 import { psi2 } from '../src/core/special.js';
+import { batchTime } from './batchTiming.js';
 import type { Metric } from '../src/core/types.js';
 import { distance } from '../src/solve/geodesic/distance.js';
 import { DEFAULT_RTOL, expMap, GEODESIC_RTOL, metricNorm } from '../src/solve/geodesic/expMap.js';
@@ -74,31 +75,11 @@ async function compiledMetric(name: string): Promise<Metric | null> {
   }
 }
 
-/**
- * µs per call: the machine is shared (2 cores, many processes), so calls are timed in batches of
- * ~20 ms for ~1.5 s and the fastest batch is reported (robust to interference); the median batch
- * is kept in `median_us`.
- */
+/** µs per call: fastest batch (robust to interference); the median batch is kept in `median_us`. */
 function timeIt(fn: () => void, totalMs = 1500): number {
-  for (let i = 0; i < 20; i++) fn();
-  // calibrate the batch size to ~20 ms
-  let batch = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    if (performance.now() - t0 > 20 || batch > 1 << 20) break;
-    batch *= 2;
-  }
-  const per: number[] = [];
-  const start = performance.now();
-  while (performance.now() - start < totalMs || per.length < 5) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    per.push(((performance.now() - t0) * 1000) / batch);
-  }
-  per.sort((x, y) => x - y);
-  medians.push(+per[Math.floor(per.length / 2)].toFixed(2));
-  return per[0];
+  const t = batchTime(fn, totalMs);
+  medians.push(+t.median.toFixed(2));
+  return t.best;
 }
 const medians: number[] = [];
 
