@@ -24,6 +24,7 @@ const VERBS: Record<string, () => Promise<VerbModule>> = {
   geodesic: () => import('./verbs/geodesic.js'),
   distance: () => import('./verbs/distance.js'),
   fit: () => import('./verbs/fit.js'),
+  design: () => import('./verbs/design.js'),
   divergence: () => import('./verbs/divergence.js'),
   dual: () => import('./verbs/dual.js'),
   project: () => import('./verbs/project.js'),

@@ -51,6 +51,25 @@ const REQUIRED = ['model', 'family', 'params', 'covariates', 'link'];
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
 const DOMAINS: readonly ParamDomain[] = ['real', 'positive', 'unit'];
 
+/** Control words a model's `tex` may use: Greek letters and a few font/accent macros (nothing that reads, writes or defines). */
+const SAFE_MACROS = new Set([
+  ...'alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega'.split(' '),
+  'mathrm', 'mathit', 'mathbf', 'mathsf', 'operatorname', 'max', 'min', 'log', 'hat', 'bar', 'tilde', 'vec', 'dot', 'prime',
+]);
+
+/** null when a `tex` string is safe (whitelisted control words, balanced braces, no TeX specials), else why not. */
+export function texProblem(tex: string): string | null {
+  if (tex.length > 80) return 'is longer than 80 characters';
+  if (/\^\^|\\\\|[%#&$~]/.test(tex)) return 'may not contain % # & $ ~, ^^ or a double backslash';
+  for (const m of tex.matchAll(/\\([A-Za-z]+|.)/g)) if (!SAFE_MACROS.has(m[1])) return `uses the control sequence \\${m[1].slice(0, 20)}, which is not allowed (allowed: Greek letters, \\mathrm, \\operatorname, accents)`;
+  let depth = 0;
+  for (const ch of tex) {
+    depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+    if (depth < 0) return 'has unbalanced braces';
+  }
+  return depth === 0 ? null : 'has unbalanced braces';
+}
+
 /** True when a YAML text is a model file (its top level has a `model:` key) rather than a family file. */
 export function isModelText(text: string): boolean {
   return /^model\s*:/m.test(text);
@@ -140,6 +159,10 @@ export function parseModel(text: string, file: string, loadBase: (nameOrPath: st
       const domain = o.domain ?? 'real';
       if (!DOMAINS.includes(domain as ParamDomain)) err(['params', i, 'domain'], `${f}.domain`, `domain must be one of ${DOMAINS.join(', ')}`);
       if (o.tex !== undefined && typeof o.tex !== 'string') err(['params', i, 'tex'], `${f}.tex`, 'must be a string');
+      else if (typeof o.tex === 'string') {
+        const why = texProblem(o.tex);
+        if (why) err(['params', i, 'tex'], `${f}.tex`, `tex ${why}`);
+      }
       if (n) params.push({ name: n, domain: domain as ParamDomain, tex: typeof o.tex === 'string' ? o.tex : n });
     });
   const constants: Record<string, number> = {};

@@ -15,7 +15,9 @@ import { katexCssInline } from '../../report/derivation/katexAssets.js';
 import { renderHtmlPage } from '../../report/derivation/renderHtmlFragment.js';
 import { renderJson } from '../../report/derivation/renderJson.js';
 import { renderLatexDocument } from '../../report/derivation/renderLatexDocument.js';
+import { modelDocument } from '../../report/derivation/modelDocument.js';
 import { parseFlags } from '../args.js';
+import { isModelArgument, loadModel } from '../model.js';
 import type { CliIO } from '../io.js';
 
 export const help = [
@@ -33,8 +35,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (p.positional.length !== 1) throw new UsageError(`expected one family argument\n${help}`);
   const format = (p.flags.format as string | undefined) ?? 'latex';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
-  const spec = loadFamily(p.positional[0], { cwd: io.cwd });
-  const doc = derivationDocument(deriveFamily(spec));
+  const doc = isModelArgument(p.positional[0], io.cwd)
+    ? modelDocument(loadModel(p.positional[0], io.cwd).derivation)
+    : derivationDocument(deriveFamily(loadFamily(p.positional[0], { cwd: io.cwd })));
   const text = format === 'latex' ? renderLatexDocument(doc) : format === 'json' ? renderJson(doc) : renderHtmlPage(doc, { css: katexCssInline() });
   const out = p.flags.out as string | undefined;
   if (out) {

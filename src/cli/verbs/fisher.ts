@@ -1,10 +1,13 @@
 /** `infogeo fisher <family> --at name=value,... [--json]`: the Fisher metric g_ij at θ. */
 import { assertFinite, familyAtPoint, formatMatrix, nest2 } from '../family.js';
 import type { CliIO } from '../io.js';
+import { isModelArgument } from '../model.js';
 
 export const help = 'infogeo fisher <family|file.yaml> --at name=value,... [--json]\n  Fisher information matrix g_ij = E[∂_i l ∂_j l] of one observation.';
 
 export async function run(args: string[], io: CliIO): Promise<number> {
+  // A model file (covariates and a design) has its own Fisher information: see modelFisher.ts.
+  if (args.some((a) => isModelArgument(a, io.cwd))) return (await import('./modelFisher.js')).run(args, io);
   const r = familyAtPoint(args, io, help);
   if (!r) return 0;
   const { p, fam, theta } = r;

@@ -227,6 +227,14 @@ function goldenMax(f: (x: number) => number, a: number, b: number, tol: number):
   return best;
 }
 
+/** The sensitivity function I_z ↦ d(z, ξ) of a design and criterion (for plots), with the weights normalised. */
+export function sensitivityFunction(model: DesignModel, theta: ArrayLike<number>, design: Design, kind: DesignCriterion): (I: Float64Array) => number {
+  const m = design.covariates.length;
+  const pts = Array.from({ length: design.size }, (_, k) => Array.from(design.points.subarray(k * m, (k + 1) * m)));
+  const total = design.weights.reduce((s, v) => s + v, 0);
+  return criterion(kind, model.dim).sens(info(model, theta, pts, design.weights.map((v) => v / total))).d;
+}
+
 /** Equivalence-theorem check of a design on a region. */
 export function equivalenceCheck(model: DesignModel, theta: ArrayLike<number>, design: Design, region: DesignRegion, kind: DesignCriterion, perAxis?: number): EquivalenceCheck {
   const p = model.dim;
