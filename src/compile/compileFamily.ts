@@ -18,16 +18,19 @@ import type { MathNode } from 'mathjs';
 import type { CompiledFamily, DataPoint } from '../core/types.js';
 import { checkPoint as checkSpecPoint } from '../declare/checkPoint.js';
 import type { Derivation } from '../derive/types.js';
+import { isConst } from '../derive/build.js';
 import { IRBuilder } from './cse.js';
 import { instantiate, makeResolver, compileExprs } from './compileExprs.js';
 import type { DataBundle, ThetaFn } from './compileExprs.js';
 import { expectationEngine, klQuadrature, logDensitySampler, complementKind, vectorExpectation } from './expectation.js';
 import type { QuadratureSettings, SupportInfo } from './expectation.js';
 import { printJs } from './printJs.js';
+import { UNROLLED_RAISE_MAX_DIM, unrolledRaise, unrolledRaiseSource } from './unrolledRaise.js';
 import {
   christoffelFirstFromDg,
   raiseFirstIndex,
   raiseWorkspace,
+  type RaiseWorkspace,
   ricciFromRiemann,
   riemannFromMetric,
   richardsonDerivatives,
@@ -231,15 +234,34 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
     const dg = new Float64Array(n3);
     christoffelFirst = (theta, out) => christoffelFirstFromDg(dFisher(theta, dg), n, out);
   }
+  // Raising the first index: generated LDLᵀ code for n ≤ 8 (./unrolledRaise.ts), one LU otherwise.
+  const unrolled = n <= UNROLLED_RAISE_MAX_DIM ? unrolledRaise(n) : null;
+  const raiseScratch = new Float64Array(n2 + n3);
+  const raise = (g: Float64Array, first: Float64Array, out: Float64Array | undefined, ws: RaiseWorkspace): Float64Array => {
+    if (!unrolled) return raiseFirstIndex(g, first, n, out, ws);
+    raiseScratch.set(g);
+    raiseScratch.set(first, n2);
+    return unrolled(raiseScratch, out ?? new Float64Array(n3));
+  };
   let christoffel: ThetaFn;
   if (d.christoffel) {
     christoffel = compiled('christoffel', d.christoffel);
+  } else if (unrolled && d.christoffelFirst && methods.fisher === 'closed-form' && !containsExpect(flatten(d.christoffelFirst))) {
+    // g and Γ_ij,l in one generated bundle (one CSE pass over both), then the unrolled solve.
+    const firstTrees = flatten(d.christoffelFirst);
+    const bundle = compileThetaObject([...flatten(d.fisher), ...firstTrees], d, info, settings);
+    const zero = firstTrees.map((e) => isConst(e, 0));
+    const solve = unrolledRaise(n, zero);
+    source.christoffel = `${bundle.source}\n// raise: ${n}×${n} LDLᵀ, unrolled, zero entries of Γ_ij,k skipped\n${unrolledRaiseSource(n, zero)}`;
+    methods.christoffel = 'closed-form + unrolled LDLᵀ';
+    const s = new Float64Array(n2 + n3);
+    christoffel = (theta, out) => solve(bundle.evaluate(theta, s) as Float64Array, out ?? new Float64Array(n3));
   } else {
-    methods.christoffel = methods.christoffelFirst === 'closed-form' ? 'closed-form + LU' : methods.christoffelFirst;
+    methods.christoffel = methods.christoffelFirst === 'closed-form' ? `closed-form + ${unrolled ? 'unrolled LDLᵀ' : 'LU'}` : methods.christoffelFirst;
     const ws = raiseWorkspace(n);
     const g = new Float64Array(n2);
     const first = new Float64Array(n3);
-    christoffel = (theta, out) => raiseFirstIndex(fisher(theta, g), christoffelFirst(theta, first), n, out, ws);
+    christoffel = (theta, out) => raise(fisher(theta, g), christoffelFirst(theta, first), out, ws);
   }
 
   // Amari–Chentsov tensor.
@@ -279,7 +301,7 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
       amariChentsov(theta, aT);
       for (let i = 0; i < n3; i++) aFirst[i] -= 0.5 * alpha * aT[i];
     }
-    return raiseFirstIndex(fisher(theta, ag), aFirst, n, out, aws);
+    return raise(fisher(theta, ag), aFirst, out, aws);
   };
   methods.alphaChristoffel = 'numeric';
 
