@@ -58,9 +58,9 @@ describe('compileFamily (closed-form objects)', () => {
     expect(lf?.(x)).toBeCloseTo(c.logDensity(x, theta), 14);
   });
 
-  it('raises Christoffel symbols with LU, gets curvature −1 and the Riemann symmetries', () => {
+  it('raises Christoffel symbols (generated LDLᵀ solve), gets curvature −1 and the Riemann symmetries', () => {
     close(c.christoffel(theta), normalChristoffel(1.7), 1e-15);
-    expect(c.methods.christoffel).toBe('closed-form + LU');
+    expect(c.methods.christoffel).toBe('closed-form + unrolled LDLᵀ');
     expect(c.scalarCurvature(theta)).toBeCloseTo(-1, 13);
     expect(c.scalarCurvature([-4, 0.05])).toBeCloseTo(-1, 11);
     const R = c.riemann(theta);
