@@ -11,3 +11,5 @@ export { ewcPenalty } from './ewc.js';
 export { naturalGradient, fisherFor, trainableSoftmax } from './naturalGradient.js';
 export { Mlp, trainableMlp } from './mlp.js';
 export { train, stepsToAccuracy, TRAIN_METHODS } from './train.js';
+export { KfacOptimizer } from './kfacOptimizer.js';
+export type { FisherType, KfacOptimizerOptions, KfacStepInfo } from './kfacOptimizer.js';
