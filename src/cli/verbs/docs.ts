@@ -4,7 +4,7 @@
  * docs/*.md guide; KaTeX rendered server-side with CSS and fonts copied, so it works offline).
  * A family that fails to load, derive or compile is listed on the index with its error and makes the exit code 1.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../core/errors.js';
@@ -53,6 +53,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ? readdirSync(guideDir).filter((f) => f.endsWith('.md')).sort().map((f) => ({ name: f.slice(0, -3), markdown: readFileSync(join(guideDir, f), 'utf8') }))
     : [];
   const res = buildSite({ outDir, families, failures, guides });
+  // Figures the guides embed (docs/figures/*.svg) are copied next to the guide pages.
+  const figDir = join(guideDir, 'figures');
+  if (existsSync(figDir)) cpSync(figDir, join(outDir, 'figures'), { recursive: true });
   io.err(`wrote ${res.pages.length} pages to ${outDir}\n`);
   for (const f of failures) io.err(`  ${f.name}: ${f.error.split('\n')[0]}\n`);
   return failures.length ? 1 : 0;
