@@ -279,6 +279,11 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
   if (aliasSeen) throw new FamilyError(ordered(ctx.problems));
 
   const top = entries(ctx, root, '');
+  if (top.length > 0 && !top.some((e) => FAMILY_FIELDS.includes(e.key))) {
+    // Not a family file at all (a config file, /etc/passwd …): one message, without echoing its keys.
+    ctx.err(root, undefined, `not a family file: none of its ${top.length} top-level keys is a family field (${REQUIRED_FIELDS.join(', ')}, …)`);
+    throw new FamilyError(ordered(ctx.problems));
+  }
   checkKeys(ctx, root, top, FAMILY_FIELDS, '', REQUIRED_FIELDS);
 
   // name, title, notes
