@@ -66,7 +66,7 @@ const DANGEROUS = new Set([
 export function excerpt(s: string, max = 40): string {
   const visible = Array.from(s).map((c) => (/\p{Cc}/u.test(c) ? `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}` : c));
   const cut = visible.length > max ? visible.slice(0, max).join('') + '…' : visible.join('');
-  return JSON.stringify(cut);
+  return `"${cut.replace(/"/g, '\\"')}"`;
 }
 
 /** First control or invisible formatting character (bidi overrides, zero-width, NUL …), allowing `allowed`. */
