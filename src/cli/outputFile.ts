@@ -47,11 +47,12 @@ function statOrNull(path: string) {
  * kept and its target replaced. Throws a UsageError when the file cannot be an output file: its folder is missing
  * or not a folder, or the target exists and is not a regular file (a directory, /dev/full, a FIFO …).
  * @param what how messages name the file, e.g. `--out` or `--plot`.
+ * @param cwd folder that a relative `path` is relative to.
  */
-export function checkOutputFile(path: string, what: string): string {
-  const abs = resolve(path);
+export function checkOutputFile(path: string, what: string, cwd = process.cwd()): string {
+  const abs = resolve(cwd, path);
   try {
-    if (path === '' || abs.endsWith('/') || path.endsWith('/')) throw new UsageError('a file name is needed, not a folder');
+    if (path === '' || /[\\/]$/.test(path) || /(^|[\\/])\.\.?$/.test(path)) throw new UsageError('a file name is needed, not a folder');
     const st = statOrNull(abs);
     if (st) {
       if (st.isDirectory()) throw new UsageError('it is a directory');
@@ -78,8 +79,8 @@ export function checkOutputFile(path: string, what: string): string {
  * renamed over the target. On any error the temporary file is removed and a UsageError names the path.
  * @returns the absolute path written.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array, what = 'output file'): string {
-  const target = checkOutputFile(path, what);
+export function writeFileAtomic(path: string, data: string | Uint8Array, what = 'output file', cwd = process.cwd()): string {
+  const target = checkOutputFile(path, what, cwd);
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   let fd: number | undefined;
   try {

@@ -39,12 +39,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const out = p.flags.out as string | undefined;
   const target = out !== undefined ? resolve(io.cwd, out) : undefined;
   if (target && !target.endsWith('.ts')) throw new UsageError(`--out must name a .ts file, got '${out}'`);
-  if (target) checkOutputFile(target, '--out');
+  if (out !== undefined) checkOutputFile(out, '--out', io.cwd);
   const spec = loadFamily(p.positional[0], { cwd: io.cwd });
   const d = deriveFamily(spec);
   const specialModule = (p.flags['import-from'] as string | undefined) ?? relativeSpecifier(target ? dirname(target) : io.cwd, SPECIAL_FILE);
   const mod = emitModule(d, { specialModule });
-  if (target) writeFileAtomic(target, mod.code, '--out');
+  if (out !== undefined) writeFileAtomic(out, mod.code, '--out', io.cwd);
   else if (!p.flags.json) io.out(mod.code);
   if (p.flags.json) {
     io.out(JSON.stringify({ family: spec.name, out: target ?? null, functions: mod.functions, omitted: mod.omitted, importsSpecial: mod.importsSpecial, ...(target ? {} : { code: mod.code }) }) + '\n');

@@ -66,7 +66,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   let workers = workersFlag === 'auto' ? 1 : workerCount(workersFlag, availableParallelism(), MAX_WORKERS, p.flags['force-workers'] === true);
   const fn = p.flags.fn as string | undefined;
   const plotFile = p.flags.plot as string | undefined;
-  const plotPath = plotFile !== undefined ? checkOutputFile(resolve(io.cwd, plotFile), '--plot') : undefined;
+  const plotPath = plotFile !== undefined ? checkOutputFile(plotFile, '--plot', io.cwd) : undefined;
   const ns = plotFile !== undefined && p.flags.ns
     ? String(p.flags.ns).split(',').map((s) => boundedInt(parseDecimal(s.trim()) ?? NaN, 'ns', 1, MAX_N))
     : undefined;

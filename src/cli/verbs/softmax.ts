@@ -157,7 +157,7 @@ async function runTrain(args: string[], io: CliIO): Promise<number> {
   if (!(damping > 0)) throw new UsageError(`--damping must be > 0, got ${damping}`);
   const json = p.flags.json === true;
   const progress = !json && !p.flags['no-progress'] && process.stderr.isTTY === true;
-  const outPath = typeof p.flags.out === 'string' ? checkOutputFile(resolve(io.cwd, p.flags.out), '--out') : undefined;
+  const outPath = typeof p.flags.out === 'string' ? checkOutputFile(p.flags.out, '--out', io.cwd) : undefined;
 
   const arch = hidden > 0 ? `MLP ${data.D}-${hidden}-${data.C} (tanh)` : 'softmax regression';
   const results: Record<string, { history: StepRecord[]; stepsTo95: number }> = {};
