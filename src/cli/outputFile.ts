@@ -5,7 +5,7 @@
  * then a rename. An error at any point leaves no partial output and the old file, if any, untouched.
  * Every failure is a UsageError (exit 2) with the path and a short reason, never a stack trace.
  */
-import { closeSync, fsyncSync, lstatSync, mkdtempSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
@@ -85,6 +85,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, what = 
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', 0o666);
+    // A replaced file keeps its permissions; a new one gets the default (0666 less the umask).
+    const old = statOrNull(target);
+    if (old) fchmodSync(fd, old.mode & 0o7777);
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
@@ -133,9 +136,12 @@ export function checkOutputDir(path: string, what: string): string {
 export function writeDirAtomic<T>(path: string, what: string, build: (dir: string) => T): { dir: string; result: T } {
   const target = checkOutputDir(path, what);
   const parent = dirname(target);
-  let tmp: string;
+  // Not mkdtemp: its 0700 mode would end up on the published folder. mkdir gives 0777 less the umask.
+  const tmp = join(parent, `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   try {
-    tmp = mkdtempSync(join(parent, `.${basename(target)}.tmp-`));
+    mkdirSync(tmp);
+    const old = statOrNull(target);
+    if (old) chmodSync(tmp, old.mode & 0o7777);
   } catch (e) {
     throw new UsageError(`cannot write ${what} ${path}: ${reason(e)}`);
   }

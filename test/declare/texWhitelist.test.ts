@@ -10,6 +10,7 @@ import { listFamilies, loadFamily } from '../../src/declare/loadFamily.js';
 import { compileLatex, hasPdflatex } from '../report/latexTools.js';
 import { textToLatex } from '../../src/report/derivation/renderLatexDocument.js';
 import { unicodeToTex } from '../../src/report/derivation/unicodeToTex.js';
+import { textToHtml } from '../../src/report/derivation/renderHtmlFragment.js';
 
 const PDFLATEX = hasPdflatex();
 
@@ -137,6 +138,15 @@ describe('TeX whitelist of family text', () => {
     expect(words.filter((w) => !escapes.has(w))).toEqual([]);
     expect(out).not.toMatch(/(^|[^\\])%/);
     expect(out).not.toContain('^^');
+    // A lone $ (never in family text: declare refuses it) is a literal dollar, not a switch to math mode.
+    expect(textToLatex('costs $5')).toBe('costs \\$5');
+  });
+
+  it('free text outside $…$ is escaped for HTML: no tag or attribute of the input survives', () => {
+    const html = textToHtml('<script>alert(1)</script> <img src=x onerror="a()"> \' & $\\alpha$');
+    expect(html).not.toMatch(/<script|<img|onerror="/);
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).toContain('&#39; &amp; ');
   });
 
   // A seeded generator of strings from the whitelisted grammar: KaTeX (and pdflatex, when installed) is the oracle.
