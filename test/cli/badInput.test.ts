@@ -299,8 +299,23 @@ describe('input files: only regular files are read, messages quote only a short 
     expect(r.err).not.toContain('x*399');
   });
 
-  it('an unknown option or parameter name of 10 000 characters is quoted as a short excerpt', async () => {
+  it('a family file over 1 MiB, and --families/--guides that are not folders, are refused', async () => {
+    writeFileSync(join(DIR, 'huge.yaml'), NORMAL('\\mu', `notes: "${'a'.repeat(2 * 1024 * 1024)}"\n`));
+    expectBad(await cli(['fisher', './huge.yaml', '--at', 'mu=0,sigma=1']), /cannot read family file .*huge\.yaml: \d+ bytes, more than the limit of 1048576/);
+    rmSync(join(DIR, 'huge.yaml'));
+    writeFileSync(join(DIR, 'plain.txt'), 'x');
+    expectBad(await cli(['docs', '--out', 'site', '--families', 'plain.txt']), /families directory not found \(or not a folder\)/);
+    expectBad(await cli(['docs', '--out', 'site', '--guides', 'plain.txt']), /guides directory not found \(or not a folder\)/);
+    rmSync(join(DIR, 'plain.txt'));
+    expect(existsSync(join(DIR, 'site'))).toBe(false);
+  });
+
+  it('an unknown verb, option or parameter name of 10 000 characters is quoted as a short excerpt', async () => {
     const long = 'z'.repeat(10_000);
+    const v = await cli([long]);
+    expect(v.code).toBe(2);
+    expect(v.err).toMatch(/unknown verb 'z{40}'/);
+    expect(v.err.length).toBeLessThan(1000);
     const a = await cli(['fisher', 'gamma', `--${long}`, '1']);
     expectBad(a, /unknown option --z{40} /);
     const b = await cli(['fisher', 'gamma', '--at', `${long}=1`]);
