@@ -161,6 +161,17 @@ describe('output files: atomic, only after success, write errors are exit 2', ()
     rmSync(join(DIR, 'plotdir'), { recursive: true });
   });
 
+  it('region --plot: a directory is refused before fitting; a 3-parameter family (exit 2) leaves no plot', async () => {
+    writeFileSync(join(DIR, 'r.json'), JSON.stringify([0.1, -0.4, 1.3, 0.7, -1.2, 0.2, 0.9, -0.3]));
+    mkdirSync(join(DIR, 'rdir'));
+    expectBad(await cli(['region', 'normal', '--data', 'r.json', '--plot', 'rdir']), /cannot write --plot rdir: it is a directory/);
+    expectBad(await cli(['region', 'normal', '--data', 'r.json', '--plot', 'nope/r.svg']), /the folder .*nope does not exist/);
+    expectBad(await cli(['region', 'dirichlet3', '--data', 'r.json', '--plot', 'r.svg']), /2-parameter families/);
+    expect(existsSync(join(DIR, 'r.svg'))).toBe(false);
+    rmSync(join(DIR, 'rdir'), { recursive: true });
+    rmSync(join(DIR, 'r.json'));
+  });
+
   it('softmax train --out /dev/full, a directory or a missing folder is refused before training', async () => {
     mkdirSync(join(DIR, 'trdir'));
     const outs: [string, RegExp][] = [['trdir', /it is a directory/], ['nope/p.svg', /does not exist/]];
