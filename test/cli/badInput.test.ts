@@ -331,6 +331,9 @@ describe('input files: only regular files are read, messages quote only a short 
     expectBad(a, /unknown option --z{40} /);
     const b = await cli(['fisher', 'gamma', '--at', `${long}=1`]);
     expectBad(b, /unknown parameter 'z{40}…'/);
-    for (const r of [a, b]) expect(r.err.length).toBeLessThan(500);
+    // --fn: the expression is quoted in the parse error, cut to a short excerpt.
+    const c = await cli(['crb', 'normal', '--at', 'mu=0,sigma=1', '--n', '10', '--fn', `${'mu + '.repeat(2000)} )`]);
+    expectBad(c, /--fn: .*"mu \+ mu \+ .{30,60}…"/);
+    for (const r of [a, b, c]) expect(r.err.length).toBeLessThan(500);
   });
 });
