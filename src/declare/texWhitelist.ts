@@ -89,8 +89,9 @@ class TexError extends Error {}
 export function checkMathTex(tex: string): string | null {
   if (tex.trim() === '') return 'TeX must not be empty';
   if (tex.length > MAX_TEX_LENGTH) return `TeX is longer than ${MAX_TEX_LENGTH} characters: ${excerpt(tex)}`;
-  const ch = badChar(tex);
+  const ch = badChar(tex, '\n\t');
   if (ch) return `control or invisible character ${ch} is not allowed in TeX`;
+  if (/\n[ \t]*\n/.test(tex)) return 'a blank line inside TeX math is not allowed (it ends the paragraph)';
   let i = 0;
   const peek = () => tex[i];
   const skipSpace = () => {

@@ -27,7 +27,7 @@ const ACCEPTED = [
   '\\mu', '\\sigma', 'x_0', 's_{12}', '\\mu_1', 'p', '\\hat{\\theta}', '\\bar x', '\\tilde{\\sigma}^{2}', "\\sigma'",
   "x'^2", '\\mathrm{df}', '\\mathbf{w}_{k}', '\\operatorname{logit} p', '\\frac{1}{\\lambda}', '\\tfrac12', '\\sqrt{\\nu}',
   '\\boldsymbol{\\beta}', '\\mathcal{N}', '\\mathbb{R}', 'a_{i,j}^{(k)}', '\\lVert w \\rVert', '\\{a\\}', '\\alpha\\,\\beta',
-  '\\log\\kappa', '\\binom{n}{k}', 'σ²', 'κ₁', '\\varepsilon', '\\Sigma_{11}', '^2x', '\\mathrm{\\_a}', '\\hat{\\hat{x}}',
+  '\\log\\kappa', 'a +\n b', '\\binom{n}{k}', 'σ²', 'κ₁', '\\varepsilon', '\\Sigma_{11}', '^2x', '\\mathrm{\\_a}', '\\hat{\\hat{x}}',
 ];
 
 const REFUSED: [string, RegExp][] = [
@@ -79,6 +79,7 @@ const REFUSED: [string, RegExp][] = [
   ['x'.repeat(201), /longer than 200/],
   ['{'.repeat(9) + 'x' + '}'.repeat(9), /nested deeper/],
   ['\\mu\u0000', /control or invisible character U\+0000/],
+  ['a\n\nb', /blank line inside TeX math/],
   ['\\mu\u202e', /control or invisible character U\+202E/],
   ['\\mu\u200b', /control or invisible character U\+200B/],
   ['x\\', /lone backslash/],
