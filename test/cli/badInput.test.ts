@@ -109,6 +109,36 @@ describe('LaTeX/KaTeX safety of family text (derive)', () => {
   });
 });
 
+describe('LaTeX/KaTeX safety of model-file text (derive <model>)', () => {
+  const EX = join(__dirname, '../../examples/models');
+  const model = (title: string, tex = 'A', notes = 'plain') => readFileSync(join(EX, 'dc-level.yaml'), 'utf8')
+    .replace(/^title: .*$/m, `title: ${title}`)
+    .replace('{ name: A, domain: real }', `{ name: A, domain: real, tex: '${tex}' }`)
+    .replace(/^notes: .*$/m, `notes: "${notes}"`);
+
+  it('math in a model title, notes or parameter symbol passes the same TeX whitelist', async () => {
+    const cases: [string, RegExp][] = [
+      [model('DC $\\input{/etc/passwd}$'), /\(field title\): in math .*\\input is not allowed/],
+      [model('DC', 'A', 'x $\\\\openout1=y$'), /\(field notes\): in math .*\\openout is not allowed/],
+      [model('DC', 'A^a^b'), /\(field params\[0\]\.tex\): double superscript/],
+      [model('DC', '\u{1D6A4}'), /\(field params\[0\]\.tex\): KaTeX cannot render/],
+    ];
+    for (const [text, pattern] of cases) {
+      writeFileSync(join(DIR, 'm.yaml'), text);
+      const r = await cli(['derive', './m.yaml', '--format', 'latex', '--out', 'm.tex']);
+      expectBad(r, pattern);
+      expect(existsSync(join(DIR, 'm.tex'))).toBe(false);
+    }
+    rmSync(join(DIR, 'm.yaml'));
+  });
+
+  it('design --plot to a directory is refused before the optimisation', async () => {
+    mkdirSync(join(DIR, 'ddir'));
+    expectBad(await cli(['design', join(EX, 'michaelis-menten.yaml'), '--at', 'Vmax=3,K=2.5', '--region', 'x = 0..10', '--plot', 'ddir']), /cannot write --plot ddir: it is a directory/);
+    rmSync(join(DIR, 'ddir'), { recursive: true });
+  });
+});
+
 describe('output files: atomic, only after success, write errors are exit 2', () => {
   it('derive --out a directory, a missing folder, /dev/full, a file used as a folder', async () => {
     mkdirSync(join(DIR, 'adir'));
