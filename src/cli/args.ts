@@ -6,6 +6,52 @@ import { UsageError } from '../core/errors.js';
 
 export type FlagKind = 'string' | 'number' | 'boolean';
 
+/** Plain decimal notation: optional sign, digits with an optional point, optional exponent (no 0x, 0b, _, Infinity, NaN). */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A number written in plain decimal notation, or null (hexadecimal `0x10`, binary `0b1`, `1_000`, `Infinity`, `NaN`,
+ * an empty string and anything that overflows to ±Infinity are not numbers here).
+ * @example parseDecimal('-1.5e3')  // -1500
+ * @example parseDecimal('0x10')    // null
+ */
+export function parseDecimal(text: string): number | null {
+  const t = text.trim();
+  if (!DECIMAL.test(t)) return null;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : null;
+}
+
+/** User input quoted in a usage message: at most 40 characters. */
+export function quote(text: string): string {
+  const cs = Array.from(text);
+  return `'${cs.length > 40 ? cs.slice(0, 40).join('') + '…' : text}'`;
+}
+
+/**
+ * An integer option in [min, max] (`v` is the flag value: a number, or undefined when the option is missing).
+ * @example boundedInt(200, 'n', 1, 1e7)  // 200
+ */
+export function boundedInt(v: unknown, name: string, min: number, max: number): number {
+  if (v === undefined) throw new UsageError(`missing required option --${name}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}${typeof v === 'number' && Number.isFinite(v) ? `, got ${v}` : ''}`);
+  }
+  return v;
+}
+
+/**
+ * `--workers W`: a positive integer, at most the number of cores unless forced, and never above `hardCap`.
+ * @example workerCount('2', 8, 64, false)  // 2
+ */
+export function workerCount(text: string, cores: number, hardCap: number, force: boolean): number {
+  const w = parseDecimal(text);
+  if (w === null || !Number.isInteger(w) || w < 1) throw new UsageError(`--workers must be a positive integer or 'auto', got ${quote(text)}`);
+  if (w > hardCap) throw new UsageError(`--workers ${w} is above the hard limit of ${hardCap}`);
+  if (w > cores && !force) throw new UsageError(`--workers ${w} is more than the ${cores} available core(s); add --force-workers to run that many anyway (at most ${hardCap})`);
+  return w;
+}
+
 export interface ParsedArgs {
   positional: string[];
   /** Flag values by name (without leading dashes); booleans are true when present. */
@@ -31,7 +77,7 @@ export function parseFlags(args: readonly string[], spec: Readonly<Record<string
     const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!kind) {
       const known = Object.keys(spec).map((k) => `--${k}`).join(', ');
-      throw new UsageError(`unknown option --${name} (known: ${known || 'none'})`);
+      throw new UsageError(`unknown option --${Array.from(name).slice(0, 40).join('')} (known: ${known || 'none'})`);
     }
     if (kind === 'boolean') {
       if (eq >= 0) throw new UsageError(`option --${name} takes no value`);
@@ -46,8 +92,8 @@ export function parseFlags(args: readonly string[], spec: Readonly<Record<string
     }
     if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
     if (kind === 'number') {
-      const n = Number(value);
-      if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`option --${name} needs a finite number, got '${value}'`);
+      const n = parseDecimal(value);
+      if (n === null) throw new UsageError(`option --${name} needs a finite number in decimal notation (e.g. 12, -0.5, 1e-3), got ${quote(value)}`);
       flags[name] = n;
     } else flags[name] = value;
   }
@@ -73,14 +119,14 @@ export function parseParams(text: string, paramNames: readonly string[], what = 
   if (text.trim() === '') throw new UsageError(`empty ${what}; expected ${paramNames.map((n) => `${n}=<value>`).join(',')}`);
   for (const part of text.split(',')) {
     const eq = part.indexOf('=');
-    if (eq < 0) throw new UsageError(`bad ${what} '${part}': expected name=value (names: ${expected})`);
+    if (eq < 0) throw new UsageError(`bad ${what} ${quote(part)}: expected name=value (names: ${expected})`);
     const name = part.slice(0, eq).trim();
     const raw = part.slice(eq + 1).trim();
     const idx = paramNames.indexOf(name);
-    if (idx < 0) throw new UsageError(`unknown parameter '${name}' in ${what} (this family has: ${expected})`);
+    if (idx < 0) throw new UsageError(`unknown parameter ${quote(name)} in ${what} (this family has: ${expected})`);
     if (seen.has(name)) throw new UsageError(`parameter '${name}' given twice in ${what}`);
-    const v = Number(raw);
-    if (raw === '' || !Number.isFinite(v)) throw new UsageError(`parameter '${name}' in ${what} must be a finite number, got '${raw}'`);
+    const v = parseDecimal(raw);
+    if (v === null) throw new UsageError(`parameter '${name}' in ${what} must be a finite number in decimal notation (e.g. 2.5, -1e-3), got ${quote(raw)}`);
     seen.add(name);
     out[idx] = v;
   }

@@ -5,7 +5,7 @@
  *
  * Exit codes: 0 success; 2 bad input (usage, family file, out-of-domain parameters); 1 internal error.
  */
-import { ConvergenceError, DomainError, FamilyError, UsageError } from '../core/errors.js';
+import { ConvergenceError, DomainError, FamilyError, shortenQuotes, UsageError } from '../core/errors.js';
 import type { CliIO, VerbModule } from './io.js';
 import { defaultIO } from './io.js';
 
@@ -53,19 +53,21 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   }
   const load = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
   if (!load) {
-    io.err(`infogeo: unknown verb '${verb}'\n${usage()}\n`);
+    io.err(`infogeo: unknown verb '${Array.from(verb).slice(0, 40).join('')}'\n${usage()}\n`);
     return 2;
   }
   try {
     const mod = await load();
     return (await mod.run(rest, io)) ?? 0;
   } catch (e) {
+    // Quoted input in a message is cut to a short excerpt, line by line (FamilyError already is).
+    const short = (m: string) => m.split('\n').map(shortenQuotes).join('\n');
     if (e instanceof UsageError || e instanceof DomainError || e instanceof FamilyError) {
-      io.err(`infogeo ${verb}: ${e.message}\n`);
+      io.err(`infogeo ${verb}: ${short(e.message)}\n`);
       return 2;
     }
     if (e instanceof ConvergenceError) {
-      io.err(`infogeo ${verb}: ${e.message}\n`);
+      io.err(`infogeo ${verb}: ${short(e.message)}\n`);
       return 1;
     }
     io.err(`infogeo ${verb}: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

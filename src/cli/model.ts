@@ -3,27 +3,20 @@
  * `--design` option (inline syntax of src/declare/design.ts, or a CSV file whose header names the
  * covariates, with an optional `weight` column).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { designOf, parseDesign, type Design } from '../declare/design.js';
 import { isFamilyPath, loadFamily } from '../declare/loadFamily.js';
 import { isModelText, parseModel, type ModelSpec } from '../declare/parseModel.js';
+import { readRegularFile } from '../declare/readRegularFile.js';
 import { deriveModel, type ModelDerivation } from '../derive/deriveModel.js';
 import { compileModel, type CompiledModel } from '../compile/compileModel.js';
 
 const MAX_FILE_BYTES = 4 << 20;
 
 function readRegular(path: string, what: string): string {
-  let st;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${what} ${path}: ${(e as Error).message}`);
-  }
-  if (!st.isFile()) throw new UsageError(`${what} ${path} is not a regular file`);
-  if (st.size > MAX_FILE_BYTES) throw new UsageError(`${what} ${path} is larger than ${MAX_FILE_BYTES} bytes`);
-  return readFileSync(path, 'utf8');
+  return readRegularFile(path, what, MAX_FILE_BYTES);
 }
 
 /** True when the argument names a model file (a path whose YAML has a top-level `model:` key). */

@@ -25,13 +25,37 @@ function formatLocation(p: SourceLocation): string {
   return s;
 }
 
+/** Longest quoted excerpt of user input inside a message (longer ones are cut, ending in …). */
+export const MAX_QUOTED = 60;
+/** Longest single message, and most problems listed in one FamilyError message. */
+const MAX_MESSAGE = 600;
+const MAX_PROBLEMS = 50;
+
+/**
+ * Cuts every `"…"`-quoted part of a message to {@link MAX_QUOTED} characters and the whole message to 600, so that an
+ * error never echoes a whole input file or a 20 KB expression.
+ * @example shortenQuotes('unknown field "' + 'x'.repeat(500) + '"')  // 'unknown field "xxx…x…"' (60 x)
+ */
+export function shortenQuotes(message: string): string {
+  const parts = message.split('"');
+  const cut = (s: string, n: number) => {
+    const cs = Array.from(s);
+    return cs.length > n ? cs.slice(0, n).join('') + '…' : s;
+  };
+  const out = parts.map((p, i) => (i % 2 === 1 && i < parts.length - 1 ? cut(p, MAX_QUOTED) : p)).join('"');
+  return cut(out, MAX_MESSAGE);
+}
+
 /** A family file is invalid. Lists every problem found, each with file, line and field. */
 export class FamilyError extends Error {
   readonly problems: readonly FamilyProblem[];
   constructor(problems: FamilyProblem[]) {
-    super(problems.map((p) => `${formatLocation(p)}: ${p.message}`).join('\n'));
+    const short = problems.map((p) => ({ ...p, message: shortenQuotes(p.message) }));
+    const lines = short.slice(0, MAX_PROBLEMS).map((p) => `${formatLocation(p)}: ${p.message}`);
+    if (short.length > MAX_PROBLEMS) lines.push(`… and ${short.length - MAX_PROBLEMS} more problems`);
+    super(lines.join('\n'));
     this.name = 'FamilyError';
-    this.problems = problems;
+    this.problems = short;
   }
 }
 

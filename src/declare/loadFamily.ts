@@ -5,11 +5,15 @@
  * Files inside the built-in folder must have `name` equal to their base name.
  * The cache is keyed by absolute path and invalidated when the file's mtime or size changes.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.js';
 import { parseFamily } from './parseFamily.js';
+import { fsReason, readRegularFile } from './readRegularFile.js';
+
+/** Largest family file read (a family file is a few kilobytes; this leaves room for long per-outcome tables). */
+export const MAX_FAMILY_BYTES = 1024 * 1024;
 import type { FamilySpec } from './types.js';
 
 /** Absolute path of the built-in family folder (<repo>/families). */
@@ -59,19 +63,13 @@ export function loadFamily(nameOrPath: string, opts: { cwd?: string } = {}): Fam
   let stamp: string;
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw new Error('not a regular file');
     stamp = `${st.mtimeMs}:${st.size}`;
   } catch (err) {
-    throw new UsageError(`cannot read family file ${file}: ${(err as Error).message}`);
+    throw new UsageError(`cannot read family file ${file}: ${fsReason(err)}`);
   }
   const hit = cache.get(file);
   if (hit && hit.stamp === stamp) return hit.spec;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read family file ${file}: ${(err as Error).message}`);
-  }
+  const text = readRegularFile(file, 'family file', MAX_FAMILY_BYTES);
   const builtIn = resolve(dirname(file)) === resolve(FAMILIES_DIR);
   const spec = parseFamily(text, file, builtIn ? { expectedName: basename(file, extname(file)) } : {});
   cache.set(file, { stamp, spec });

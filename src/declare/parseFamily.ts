@@ -10,6 +10,7 @@ import type { FamilyProblem } from '../core/errors.js';
 import { BUILTIN_CONSTANTS, FUNCTIONS } from '../core/functions.js';
 import { SAMPLER_ARITY } from '../core/samplerNames.js';
 import type { Expr, ExpFamSpec, FamilySpec, ParamDomain, ParamSpec, SamplerSpec, SupportSpec } from './types.js';
+import { checkFamilyText, excerpt } from './texWhitelist.js';
 import { canonicalFeature, symbolsOf, tryParseExpression } from './whitelist.js';
 
 /** Top-level fields of a family file. Anything else is reported (typo protection). */
@@ -73,6 +74,8 @@ function ordered(problems: FamilyProblem[]): FamilyProblem[] {
 
 class Ctx {
   readonly problems: FamilyProblem[] = [];
+  /** Where each output-text field sits (FamilySpec.locations). */
+  readonly textLocations: Record<string, { line: number; column: number }> = {};
   constructor(
     readonly file: string,
     private readonly lc: LineCounter,
@@ -149,6 +152,20 @@ function scalarString(ctx: Ctx, node: YamlNode | null, field: string): string | 
   return null;
 }
 
+/**
+ * Text that reaches LaTeX/HTML output (params[].tex, title, notes, fisher.source) must pass the TeX whitelist
+ * (src/declare/texWhitelist.ts); returns the text, or null (with a problem recorded) when it does not.
+ */
+function texSafe(ctx: Ctx, node: YamlNode | null, field: string, kind: 'math' | 'line' | 'multiline', text: string | null): string | null {
+  if (text === null) return null;
+  const at = ctx.loc(node);
+  if (at.line !== undefined) ctx.textLocations[field] = { line: at.line, column: at.column ?? 1 };
+  const problem = checkFamilyText(kind, text);
+  if (problem === null) return text;
+  ctx.err(node, field, problem);
+  return null;
+}
+
 /** Text of an expression field: a string, or a plain number. */
 function exprText(ctx: Ctx, node: YamlNode | null, field: string): string | null {
   if (isScalar(node)) {
@@ -171,7 +188,7 @@ function describe(node: YamlNode | null | undefined): string {
   if (isScalar(node)) {
     const v = (node as Scalar).value;
     if (v === null) return 'null';
-    return `${typeof v} ${JSON.stringify(v)}`;
+    return `${typeof v} ${typeof v === 'string' ? excerpt(v) : JSON.stringify(v)}`;
   }
   return 'an unknown node';
 }
@@ -262,6 +279,11 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
   if (aliasSeen) throw new FamilyError(ordered(ctx.problems));
 
   const top = entries(ctx, root, '');
+  if (top.length > 0 && !top.some((e) => FAMILY_FIELDS.includes(e.key))) {
+    // Not a family file at all (a config file, /etc/passwd …): one message, without echoing its keys.
+    ctx.err(root, undefined, `not a family file: none of its ${top.length} top-level keys is a family field (${REQUIRED_FIELDS.join(', ')}, …)`);
+    throw new FamilyError(ordered(ctx.problems));
+  }
   checkKeys(ctx, root, top, FAMILY_FIELDS, '', REQUIRED_FIELDS);
 
   // name, title, notes
@@ -279,10 +301,10 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
   }
   let title = '';
   const titleE = get(top, 'title');
-  if (titleE) title = scalarString(ctx, titleE.value, 'title') ?? '';
+  if (titleE) title = texSafe(ctx, titleE.value, 'title', 'line', scalarString(ctx, titleE.value, 'title')) ?? '';
   let notes = '';
   const notesE = get(top, 'notes');
-  if (notesE) notes = scalarString(ctx, notesE.value, 'notes') ?? '';
+  if (notesE) notes = texSafe(ctx, notesE.value, 'notes', 'multiline', scalarString(ctx, notesE.value, 'notes')) ?? '';
 
   // Declared names: params, constants, variables. Track where each came from for duplicate messages.
   const declared = new Map<string, string>();
@@ -339,7 +361,7 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
         const tE = get(es, 'tex');
         const pn = nE ? scalarString(ctx, nE.value, `${f}.name`) : null;
         const pd = dE ? scalarString(ctx, dE.value, `${f}.domain`) : null;
-        const pt = tE ? scalarString(ctx, tE.value, `${f}.tex`) : null;
+        const pt = tE ? texSafe(ctx, tE.value, `${f}.tex`, 'math', scalarString(ctx, tE.value, `${f}.tex`)) : null;
         let ok = pn !== null && declare(pn, nE!.value, `${f}.name`, 'parameter');
         // A parameter with a bad domain still counts as declared (no cascade of "unknown symbol").
         if (ok && (pd === null || !(PARAM_DOMAINS as readonly string[]).includes(pd))) extraThetaNames.push(pn!);
@@ -487,6 +509,7 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
     fisher,
     sampler,
     notes,
+    locations: Object.freeze({ ...ctx.textLocations }),
   };
 }
 
@@ -695,7 +718,7 @@ function parseFisher(ctx: Ctx, node: YamlNode | null, anchor: YamlNode, syms: Sy
   const es = entries(ctx, node, f);
   checkKeys(ctx, anchor, es, ['matrix', 'source'], f, ['matrix', 'source']);
   const srcE = get(es, 'source');
-  const source = srcE ? scalarString(ctx, srcE.value, `${f}.source`) : null;
+  const source = srcE ? texSafe(ctx, srcE.value, `${f}.source`, 'multiline', scalarString(ctx, srcE.value, `${f}.source`)) : null;
   if (source !== null && source.trim() === '') ctx.err(srcE!.value, `${f}.source`, 'must cite a source (book, paper, derivation)');
   const mE = get(es, 'matrix');
   if (!mE) return null;

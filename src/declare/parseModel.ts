@@ -21,6 +21,7 @@
  * a model file cannot run code. Errors are a FamilyError naming file, line and field.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { checkFamilyText, checkMathTex } from './texWhitelist.js';
 import type { Node as YamlNode } from 'yaml';
 import { FamilyError } from '../core/errors.js';
 import type { FamilyProblem } from '../core/errors.js';
@@ -117,6 +118,11 @@ export function parseModel(text: string, file: string, loadBase: (nameOrPath: st
   if (name && !IDENTIFIER.test(name)) err(['model'], 'model', 'the model name must be an identifier (letters, digits, _)');
   const title = raw.title === undefined ? name : str('title');
   const notes = raw.notes === undefined ? '' : str('notes');
+  // Title and notes reach LaTeX/HTML like a family's: the same TeX whitelist (src/declare/texWhitelist.ts).
+  for (const [k, kind, text] of [['title', 'line', title], ['notes', 'multiline', notes]] as const) {
+    const why = raw[k] === undefined ? null : checkFamilyText(kind, text);
+    if (why) err([k], k, why);
+  }
 
   // Base family.
   let family: FamilySpec | null = null;
@@ -161,7 +167,9 @@ export function parseModel(text: string, file: string, loadBase: (nameOrPath: st
       if (o.tex !== undefined && typeof o.tex !== 'string') err(['params', i, 'tex'], `${f}.tex`, 'must be a string');
       else if (typeof o.tex === 'string') {
         const why = texProblem(o.tex);
+        const whyMath = why ? null : checkMathTex(o.tex);
         if (why) err(['params', i, 'tex'], `${f}.tex`, `tex ${why}`);
+        else if (whyMath) err(['params', i, 'tex'], `${f}.tex`, whyMath);
       }
       if (n) params.push({ name: n, domain: domain as ParamDomain, tex: typeof o.tex === 'string' ? o.tex : n });
     });

@@ -78,4 +78,6 @@ export interface FamilySpec {
   readonly sampler: SamplerSpec | null;
   /** Free-text notes (literature, parametrization). */
   readonly notes: string;
+  /** Line and column of the fields whose text reaches LaTeX/HTML (`title`, `notes`, `params[i].tex`, `fisher.source`). */
+  readonly locations?: Readonly<Record<string, { readonly line: number; readonly column: number }>>;
 }

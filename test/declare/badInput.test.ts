@@ -68,6 +68,40 @@ const CASES: Readonly<Record<string, [string | null, RegExp]>> = {
   'yaml-tag.yaml': [null, /Unresolved tag/],
 };
 
+/**
+ * Text that reaches LaTeX/HTML (params[].tex, `$…$` in title/notes/fisher.source) must pass the TeX whitelist
+ * (src/declare/texWhitelist.ts); messages quote at most a short excerpt of the input.
+ */
+const OUTPUT_SAFETY_CASES: Readonly<Record<string, [string | null, RegExp]>> = {
+  'tex-input.yaml': ['params[0].tex', /TeX macro \\input is not allowed/],
+  'tex-openout.yaml': ['notes', /TeX macro \\immediate is not allowed/],
+  'tex-catcode.yaml': ['params[0].tex', /TeX macro \\catcode is not allowed/],
+  'tex-def.yaml': ['title', /TeX macro \\def is not allowed/],
+  'tex-newcommand.yaml': ['params[0].tex', /TeX macro \\newcommand is not allowed/],
+  'tex-csname.yaml': ['params[0].tex', /TeX macro \\csname is not allowed/],
+  'tex-caret-escape.yaml': ['params[0].tex', /\^\^ character escapes are not allowed/],
+  'tex-unbalanced.yaml': ['params[0].tex', /unbalanced "\{"/],
+  'tex-close-brace.yaml': ['params[0].tex', /unbalanced "\}"/],
+  'tex-comment.yaml': ['params[0].tex', /comments \(%\) are not allowed/],
+  'tex-hash.yaml': ['params[0].tex', /parameter character # is not allowed/],
+  'tex-unknown-macro.yaml': ['params[0].tex', /TeX macro \\href is not allowed/],
+  'tex-double-script.yaml': ['params[0].tex', /double superscript/],
+  'tex-empty.yaml': ['params[0].tex', /must not be empty/],
+  'tex-special.yaml': ['notes', /TeX macro \\special is not allowed/],
+  'tex-too-long.yaml': ['params[0].tex', /longer than 200 characters/],
+  'tex-too-deep.yaml': ['params[0].tex', /nested deeper than/],
+  'tex-line-break.yaml': ['params[0].tex', /control symbol \\\\ is not allowed/],
+  'source-write.yaml': ['fisher.source', /TeX macro \\immediate is not allowed/],
+  'notes-dollar.yaml': ['notes', /unmatched \$/],
+  'notes-display.yaml': ['notes', /empty math \$\$/],
+  'title-control.yaml': ['title', /control or invisible character U\+001B/],
+  'title-bidi.yaml': ['title', /control or invisible character U\+202E/],
+  'title-newline.yaml': ['title', /control or invisible character U\+000A/],
+  'not-a-family.yaml': [null, /not a family file/],
+  'long-name.yaml': ['name', /must be an identifier/],
+};
+const ALL_CASES = { ...CASES, ...OUTPUT_SAFETY_CASES };
+
 function badLine(file: string): number {
   const lines = readFileSync(file, 'utf8').split('\n');
   const i = lines.findIndex((l) => /#\s*BAD\b/.test(l));
@@ -88,10 +122,10 @@ function failure(file: string): FamilyError {
 describe('the bad-input corpus is rejected with file, line and field', () => {
   it('lists every corpus file in the table (and the table lists no missing file)', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml') && f !== 'unnormalized.yaml');
-    expect(files.sort()).toEqual(Object.keys(CASES).sort());
+    expect(files.sort()).toEqual(Object.keys(ALL_CASES).sort());
   });
 
-  for (const [name, [field, pattern]] of Object.entries(CASES)) {
+  for (const [name, [field, pattern]] of Object.entries(ALL_CASES)) {
     it(`rejects ${name}`, () => {
       const file = join(DIR, name);
       const line = badLine(file);
@@ -102,6 +136,10 @@ describe('the bad-input corpus is rejected with file, line and field', () => {
       expect(hit!.line).toBe(line);
       const head = `${file}:${line}:${hit!.column}${field === null ? '' : ` (field ${field})`}: `;
       expect(err.message).toContain(head + hit!.message);
+      // Never an echo of the input: every message is short, and quotes at most 60 characters of it.
+      for (const p of err.problems) expect(p.message.length, p.message).toBeLessThanOrEqual(601);
+      expect(err.message).not.toContain('n'.repeat(100));
+      expect(err.message).not.toContain('hunter2');
     });
   }
 

@@ -5,7 +5,6 @@
  * src/core/special.js, by a path relative to the output file unless --import-from overrides it.
  * --out writes to a temporary file in the same folder, then renames it (no partial file on error).
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../core/errors.js';
@@ -13,6 +12,7 @@ import { emitModule } from '../../compile/emitModule.js';
 import { loadFamily } from '../../declare/loadFamily.js';
 import { deriveFamily } from '../../derive/deriveFamily.js';
 import { parseFlags } from '../args.js';
+import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import type { CliIO } from '../io.js';
 
 export const help = [
@@ -36,23 +36,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const p = parseFlags(args, { out: 'string', 'import-from': 'string', json: 'boolean', help: 'boolean' });
   if (p.flags.help) return io.out(help + '\n'), 0;
   if (p.positional.length !== 1) throw new UsageError(`expected one family argument\n${help}`);
+  const out = p.flags.out as string | undefined;
+  const target = out !== undefined ? resolve(io.cwd, out) : undefined;
+  if (target && !target.endsWith('.ts')) throw new UsageError(`--out must name a .ts file, got '${out}'`);
+  if (out !== undefined) checkOutputFile(out, '--out', io.cwd);
   const spec = loadFamily(p.positional[0], { cwd: io.cwd });
   const d = deriveFamily(spec);
-  const out = p.flags.out as string | undefined;
-  const target = out ? resolve(io.cwd, out) : undefined;
-  if (target && !target.endsWith('.ts')) throw new UsageError(`--out must name a .ts file, got '${out}'`);
   const specialModule = (p.flags['import-from'] as string | undefined) ?? relativeSpecifier(target ? dirname(target) : io.cwd, SPECIAL_FILE);
   const mod = emitModule(d, { specialModule });
-  if (target) {
-    const tmp = `${target}.${process.pid}.tmp`;
-    try {
-      writeFileSync(tmp, mod.code);
-      renameSync(tmp, target);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw new UsageError(`cannot write ${out}: ${(e as Error).message}`);
-    }
-  } else if (!p.flags.json) io.out(mod.code);
+  if (out !== undefined) writeFileAtomic(out, mod.code, '--out', io.cwd);
+  else if (!p.flags.json) io.out(mod.code);
   if (p.flags.json) {
     io.out(JSON.stringify({ family: spec.name, out: target ?? null, functions: mod.functions, omitted: mod.omitted, importsSpecial: mod.importsSpecial, ...(target ? {} : { code: mod.code }) }) + '\n');
   } else if (target) {

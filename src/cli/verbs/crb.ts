@@ -2,7 +2,6 @@
  * `infogeo crb <family> --at name=value,... --n N --trials T --seed S [--json]`: Monte Carlo check
  * of the Cramér–Rao bound F(θ)⁻¹/N against the empirical covariance of the MLE over T trials.
  */
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
@@ -10,9 +9,16 @@ import { crb, type CrbResult } from '../../solve/crb/crb.js';
 import { crbSetup } from '../../solve/crb/crbSetup.js';
 import { biasedEstimatorDemo } from '../../solve/crb/biasedEstimators.js';
 import { PALETTE, svgPlot, type PlotSeries } from '../../report/svgPlot.js';
-import { parseFlags, requireString } from '../args.js';
+import { boundedInt, parseDecimal, parseFlags, requireString, workerCount } from '../args.js';
+import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import { fmt, loadCompiled, pointOf } from '../family.js';
 import type { CliIO } from '../io.js';
+
+/** Largest sample size and trial count: a sample is held in memory (8 bytes a value) and every trial is run. */
+export const MAX_N = 10_000_000;
+export const MAX_TRIALS = 1_000_000;
+/** Hard cap of --workers, even with --force-workers (each worker costs ≈ 36 MB and a start-up of ≈ 1.5 s). */
+export const MAX_WORKERS = 64;
 
 export const help = `infogeo crb <family|file.yaml> --at name=value,... --n N [--trials T] [--seed S] [options] [--json]
   Cramér–Rao check: T samples of size N at θ, the MLE of each (closed form or Fisher scoring),
@@ -20,23 +26,20 @@ export const help = `infogeo crb <family|file.yaml> --at name=value,... --n N [-
 options:
   --trials T         Monte Carlo trials (default 500)
   --seed S           non-negative integer seed (default 1); trial t uses stream (S, t)
-  --workers W|auto   worker threads (default auto: 1 for small jobs, else all cores)
+  --workers W|auto   worker threads (default auto: 1 for small jobs, else all cores; at most the number of
+                     cores unless --force-workers, and never more than ${MAX_WORKERS})
   --confidence C     level of the efficiency intervals (default 0.95)
   --fn EXPR          also a function of the parameters by the delta method, e.g. --fn "alpha/beta"
   --plot out.svg     variance of each θ̂_i vs n against the bound (log-log), n = N/16 .. N
   --ns n1,n2,...     sample sizes for --plot (default N/16, N/8, N/4, N/2, N)
+  --force-workers    allow more workers than cores
   --biased           (normal family) MSE of biased estimators of σ² and μ vs the unbiased bound`;
 
 const SPEC = {
   at: 'string', n: 'number', trials: 'number', seed: 'number', workers: 'string', confidence: 'number',
-  fn: 'string', plot: 'string', ns: 'string', biased: 'boolean', json: 'boolean', help: 'boolean',
+  fn: 'string', plot: 'string', ns: 'string', biased: 'boolean', json: 'boolean', help: 'boolean', 'force-workers': 'boolean',
 } as const;
 
-function positiveInt(v: unknown, name: string, dflt?: number): number {
-  if (v === undefined && dflt !== undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be a positive integer`);
-  return v;
-}
 
 /** Strips the raw estimate arrays (not part of the JSON output). */
 function jsonOf(r: CrbResult): Record<string, unknown> {
@@ -51,8 +54,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const json = p.flags.json === true;
   const fam = loadCompiled(p.positional[0], io.cwd);
   const theta = pointOf(fam, requireString(p, 'at'), '--at');
-  const n = positiveInt(p.flags.n, 'n');
-  const trials = positiveInt(p.flags.trials, 'trials', 500);
+  const n = boundedInt(p.flags.n, 'n', 1, MAX_N);
+  const trials = boundedInt(p.flags.trials ?? 500, 'trials', 1, MAX_TRIALS);
   if (trials < 3) throw new UsageError('--trials must be at least 3');
   const seedFlag = p.flags.seed ?? 1;
   if (typeof seedFlag !== 'number' || !Number.isSafeInteger(seedFlag) || seedFlag < 0) throw new UsageError('--seed must be a non-negative integer');
@@ -60,12 +63,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const confidence = (p.flags.confidence as number | undefined) ?? 0.95;
   if (!(confidence > 0 && confidence < 1)) throw new UsageError('--confidence must be in (0, 1)');
   const workersFlag = (p.flags.workers as string | undefined) ?? 'auto';
-  let workers = 1;
-  if (workersFlag !== 'auto') {
-    workers = Number(workersFlag);
-    if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer or 'auto', got '${workersFlag}'`);
-  }
+  let workers = workersFlag === 'auto' ? 1 : workerCount(workersFlag, availableParallelism(), MAX_WORKERS, p.flags['force-workers'] === true);
   const fn = p.flags.fn as string | undefined;
+  const plotFile = p.flags.plot as string | undefined;
+  const plotPath = plotFile !== undefined ? checkOutputFile(plotFile, '--plot', io.cwd) : undefined;
+  const ns = plotFile !== undefined && p.flags.ns
+    ? String(p.flags.ns).split(',').map((s) => boundedInt(parseDecimal(s.trim()) ?? NaN, 'ns', 1, MAX_N))
+    : undefined;
+  if (p.flags.biased && fam.spec.name !== 'normal' && fam.spec.name !== 'normal_logsigma') throw new UsageError('--biased is available for the normal family');
 
   let setup;
   try {
@@ -105,13 +110,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const result = await crb(setup, model, { n, trials, seed, workers, confidence, fn, onProgress: progress(`n=${n}`) });
   const out: Record<string, unknown> = jsonOf(result);
 
-  const plotFile = p.flags.plot as string | undefined;
-  if (plotFile) {
-    const ns = p.flags.ns
-      ? String(p.flags.ns).split(',').map((s) => positiveInt(Number(s.trim()), 'ns'))
-      : [...new Set([16, 8, 4, 2, 1].map((k) => Math.max(2, Math.round(n / k))))];
+  let svg: string | undefined;
+  if (plotPath !== undefined) {
+    const sizes = ns ?? [...new Set([16, 8, 4, 2, 1].map((k) => Math.max(2, Math.round(n / k))))];
     const curve: { n: number; variance: number[]; bound: number[] }[] = [];
-    for (const m of ns) {
+    for (const m of sizes) {
       const r = m === n ? result : await crb(setup, model, { n: m, trials, seed, workers, confidence, onProgress: progress(`n=${m}`) });
       curve.push({ n: m, variance: r.empirical_cov.map((row, i) => row[i]), bound: r.bound.map((row, i) => row[i]) });
     }
@@ -121,22 +124,21 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       series.push({ name: `${name}: Monte Carlo variance of the MLE`, points: curve.map((c) => [Math.log10(c.n), c.variance[i]] as const), kind: 'both', color });
       series.push({ name: `${name}: CRB (F⁻¹)ᵢᵢ / n`, points: curve.map((c) => [Math.log10(c.n), c.bound[i]] as const), dash: '6 3', color });
     });
-    const svg = svgPlot(series, {
+    svg = svgPlot(series, {
       title: `${fam.spec.name}: variance of the MLE vs the Cramér–Rao bound (${trials} trials per n)`,
       xLabel: 'log₁₀ n',
       yLabel: 'variance',
       logY: true,
     });
-    const path = resolve(io.cwd, plotFile);
-    writeFileSync(path, svg);
-    out.plot = { file: path, curve };
+    out.plot = { file: plotPath, curve };
   }
 
   if (p.flags.biased) {
-    if (fam.spec.name !== 'normal' && fam.spec.name !== 'normal_logsigma') throw new UsageError('--biased is available for the normal family');
     const sigma = fam.spec.name === 'normal' ? theta[1] : Math.exp(theta[1]);
     out.biased = biasedEstimatorDemo({ mu: theta[0], sigma, n, trials, seed });
   }
+  // Written only now that every part of the work has succeeded.
+  if (plotPath !== undefined && svg !== undefined) writeFileAtomic(plotPath, svg, '--plot');
 
   if (json) {
     io.out(JSON.stringify(out) + '\n');

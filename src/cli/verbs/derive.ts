@@ -5,8 +5,6 @@
  * `html` a self-contained page (KaTeX rendered server-side, fonts inlined, works offline); `json` the same
  * document as data (TeX plus mathjs source of every right-hand side).
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { loadFamily } from '../../declare/loadFamily.js';
 import { deriveFamily } from '../../derive/deriveFamily.js';
@@ -18,6 +16,7 @@ import { renderLatexDocument } from '../../report/derivation/renderLatexDocument
 import { modelDocument } from '../../report/derivation/modelDocument.js';
 import { parseFlags } from '../args.js';
 import { isModelArgument, loadModel } from '../model.js';
+import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import type { CliIO } from '../io.js';
 
 export const help = [
@@ -35,13 +34,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (p.positional.length !== 1) throw new UsageError(`expected one family argument\n${help}`);
   const format = (p.flags.format as string | undefined) ?? 'latex';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
+  const out = p.flags.out as string | undefined;
+  if (out !== undefined) checkOutputFile(out, '--out', io.cwd);
   const doc = isModelArgument(p.positional[0], io.cwd)
     ? modelDocument(loadModel(p.positional[0], io.cwd).derivation)
     : derivationDocument(deriveFamily(loadFamily(p.positional[0], { cwd: io.cwd })));
   const text = format === 'latex' ? renderLatexDocument(doc) : format === 'json' ? renderJson(doc) : renderHtmlPage(doc, { css: katexCssInline() });
-  const out = p.flags.out as string | undefined;
-  if (out) {
-    writeFileSync(resolve(io.cwd, out), text);
+  if (out !== undefined) {
+    writeFileAtomic(out, text, '--out', io.cwd);
     io.err(`wrote ${out}\n`);
   } else io.out(text);
   return 0;

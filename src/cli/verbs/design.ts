@@ -2,13 +2,12 @@
  * `infogeo design <model.yaml> --at ... --region "x = 0..10" [--criterion D|A|E] [--plot out.svg] [--json]`:
  * a locally optimal approximate design with its equivalence-theorem check.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { DomainError, UsageError } from '../../core/errors.js';
 import { optimalDesign, sensitivityFunction, type DesignCriterion } from '../../solve/design/optimalDesign.js';
 import { svgPlot, type Point } from '../../report/svgPlot.js';
 import { parseFlags, parseParams, requireString } from '../args.js';
 import { fmt } from '../family.js';
+import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import type { CliIO } from '../io.js';
 import { loadModel } from '../model.js';
 
@@ -46,6 +45,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (p.positional.length !== 1) throw new UsageError(`expected one model argument\n${help}`);
   const criterion = ((p.flags.criterion as string | undefined) ?? 'D') as DesignCriterion;
   if (!['D', 'A', 'E'].includes(criterion)) throw new UsageError('--criterion must be D, A or E');
+  const plotPath = typeof p.flags.plot === 'string' ? checkOutputFile(p.flags.plot, '--plot', io.cwd) : undefined;
   const m = loadModel(p.positional[0], io.cwd);
   const c = m.compiled;
   const theta = parseParams(requireString(p, 'at'), c.paramNames, '--at');
@@ -80,7 +80,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   }
   const out = { model: m.spec.name, criterion, at: Object.fromEntries(c.paramNames.map((nm, i) => [nm, theta[i]])), support, value: r.value, equivalence: { max_sensitivity: r.check.maxSensitivity, bound: r.check.bound, relative_gap: r.check.gap, at_support: r.check.atSupport, argmax: r.check.argmax } };
-  if (svg !== null) writeFileSync(resolve(io.cwd, p.flags.plot as string), svg);
+  if (svg !== null && plotPath !== undefined) writeFileAtomic(plotPath, svg, '--plot');
   if (p.flags.json) {
     io.out(JSON.stringify(out) + '\n');
     return 0;

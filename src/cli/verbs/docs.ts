@@ -4,7 +4,7 @@
  * docs/*.md guide; KaTeX rendered server-side with CSS and fonts copied, so it works offline).
  * A family that fails to load, derive or compile is listed on the index with its error and makes the exit code 1.
  */
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../core/errors.js';
@@ -12,7 +12,9 @@ import { loadFamily } from '../../declare/loadFamily.js';
 import { deriveFamily } from '../../derive/deriveFamily.js';
 import { compileFamily } from '../../compile/compileFamily.js';
 import { buildSite, type SiteFailure, type SiteFamily } from '../../report/site/buildSite.js';
+import { readRegularFile } from '../../declare/readRegularFile.js';
 import { parseFlags } from '../args.js';
+import { checkOutputDir, writeDirAtomic } from '../outputFile.js';
 import type { CliIO } from '../io.js';
 
 export const help = [
@@ -23,6 +25,15 @@ export const help = [
 
 const ROOT = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 
+/** Whether `dir` is a folder (false when it does not exist). */
+function isDir(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export async function run(args: string[], io: CliIO): Promise<number> {
   const p = parseFlags(args, { out: 'string', families: 'string', guides: 'string', help: 'boolean' });
   if (p.flags.help) return io.out(help + '\n'), 0;
@@ -30,7 +41,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const outDir = resolve(io.cwd, (p.flags.out as string | undefined) ?? 'docs/site');
   const famDir = p.flags.families ? resolve(io.cwd, p.flags.families as string) : join(ROOT, 'families');
   const guideDir = p.flags.guides ? resolve(io.cwd, p.flags.guides as string) : join(ROOT, 'docs');
-  if (!existsSync(famDir)) throw new UsageError(`families directory not found: ${famDir}`);
+  if (!isDir(famDir)) throw new UsageError(`families directory not found (or not a folder): ${famDir}`);
+  if (p.flags.guides && !isDir(guideDir)) throw new UsageError(`guides directory not found (or not a folder): ${guideDir}`);
+  checkOutputDir(outDir, '--out');
   const files = readdirSync(famDir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
   const families: SiteFamily[] = [];
   const failures: SiteFailure[] = [];
@@ -49,13 +62,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       failures.push({ name, error: (e as Error).message });
     }
   }
-  const guides = existsSync(guideDir)
-    ? readdirSync(guideDir).filter((f) => f.endsWith('.md')).sort().map((f) => ({ name: f.slice(0, -3), markdown: readFileSync(join(guideDir, f), 'utf8') }))
+  const guides = isDir(guideDir)
+    ? readdirSync(guideDir).filter((f) => f.endsWith('.md')).sort().map((f) => ({ name: f.slice(0, -3), markdown: readRegularFile(join(guideDir, f), 'guide') }))
     : [];
-  const res = buildSite({ outDir, families, failures, guides });
-  // Figures the guides embed (docs/figures/*.svg) are copied next to the guide pages.
+  // Built in a temporary folder next to --out and renamed into place only when complete; the figures
+  // the guides embed (docs/figures/*.svg) are copied next to the guide pages.
   const figDir = join(guideDir, 'figures');
-  if (existsSync(figDir)) cpSync(figDir, join(outDir, 'figures'), { recursive: true });
+  const { result: res } = writeDirAtomic(outDir, '--out', (dir) => {
+    const built = buildSite({ outDir: dir, families, failures, guides });
+    if (isDir(figDir)) cpSync(figDir, join(dir, 'figures'), { recursive: true });
+    return built;
+  });
   io.err(`wrote ${res.pages.length} pages to ${outDir}\n`);
   for (const f of failures) io.err(`  ${f.name}: ${f.error.split('\n')[0]}\n`);
   return failures.length ? 1 : 0;

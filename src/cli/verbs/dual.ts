@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../../core/errors.js';
 import { dualGeodesic } from '../../solve/dual/dualCoordinates.js';
-import { namedValues, parseFlags } from '../args.js';
+import { namedValues, parseDecimal, parseFlags } from '../args.js';
 import { loadDual, requireDual } from '../dual.js';
 import { fmt, pointOf } from '../family.js';
 import type { CliIO } from '../io.js';
@@ -23,8 +23,9 @@ function vector(text: string, n: number, what: string): Float64Array {
   const parts = text.split(',').map((s) => s.trim());
   if (parts.length !== n) throw new UsageError(`${what} needs ${n} comma-separated numbers, got ${parts.length}`);
   return Float64Array.from(parts, (s, i) => {
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new UsageError(`${what} entry ${i + 1} must be a decimal number, got '${s.slice(0, 30)}'`);
-    return Number(s);
+    const v = parseDecimal(s);
+    if (v === null) throw new UsageError(`${what} entry ${i + 1} must be a finite decimal number, got '${s.slice(0, 30)}'`);
+    return v;
   });
 }
 

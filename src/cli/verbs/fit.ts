@@ -12,7 +12,8 @@ import { UsageError } from '../../core/errors.js';
 import type { DataPoint } from '../../core/types.js';
 import type { SupportSpec } from '../../declare/types.js';
 import { fit, type FitMethod } from '../../solve/optim/fit.js';
-import { namedValues, parseFlags, parseParams, requireString } from '../args.js';
+import { readRegularFile } from '../../declare/readRegularFile.js';
+import { namedValues, parseDecimal, parseFlags, parseParams, quote, requireString } from '../args.js';
 import { fmt, loadCompiled } from '../family.js';
 import type { CliIO } from '../io.js';
 
@@ -28,20 +29,20 @@ function parseCsv(text: string, variables: readonly string[]): DataPoint[] {
   const split = (l: string) => l.split(/[,;\t ]+/).filter((s) => s !== '');
   let cols: number[] | null = null;
   const first = split(rows[0]);
-  if (first.some((s) => !Number.isFinite(Number(s)))) {
+  if (first.some((s) => parseDecimal(s) === null)) {
     const idx = variables.map((v) => first.indexOf(v));
     if (idx.some((i) => i < 0)) {
       if (first.length === variables.length) cols = variables.map((_, i) => i);
-      else throw new UsageError(`CSV header '${rows[0]}' does not name the variables ${variables.join(', ')}`);
+      else throw new UsageError(`CSV header ${quote(rows[0])} does not name the variables ${variables.join(', ')}`);
     } else cols = idx;
     rows.shift();
   }
   return rows.map((l, r) => {
-    const f = split(l).map(Number);
+    const f = split(l).map((s) => parseDecimal(s) ?? NaN);
     const pick = cols ?? (f.length === variables.length ? variables.map((_, i) => i) : null);
     if (!pick) throw new UsageError(`CSV row ${r + 1} has ${f.length} columns, expected ${variables.length} (${variables.join(', ')})`);
     const vals = pick.map((c) => f[c]);
-    if (vals.some((x) => !Number.isFinite(x))) throw new UsageError(`CSV row ${r + 1} ('${l}') is not numeric`);
+    if (vals.some((x) => !Number.isFinite(x))) throw new UsageError(`CSV row ${r + 1} (${quote(l)}) is not numeric (plain decimal numbers only)`);
     return variables.length === 1 ? vals[0] : vals;
   });
 }
@@ -51,7 +52,7 @@ function parseJson(text: string, variables: readonly string[]): DataPoint[] {
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`data is not valid JSON: ${(e as Error).message}`);
+    throw new UsageError(`data is not valid JSON: ${String((e as Error).message).slice(0, 100)}`);
   }
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
@@ -75,14 +76,19 @@ function parseJson(text: string, variables: readonly string[]): DataPoint[] {
   });
 }
 
+/** Largest data file read (bytes). */
+const MAX_DATA_BYTES = 256 * 1024 * 1024;
+
 /** Reads observations for a family with the given data variables from a CSV/JSON file or stdin ('-'). */
 export function readData(path: string, variables: readonly string[], cwd: string): DataPoint[] {
   let text: string;
-  try {
-    text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(cwd, path), 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read data '${path}': ${(e as Error).message}`);
-  }
+  if (path === '-') {
+    try {
+      text = readFileSync(0, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read data from standard input: ${(e as NodeJS.ErrnoException).code ?? 'read error'}`);
+    }
+  } else text = readRegularFile(resolve(cwd, path), 'data file', MAX_DATA_BYTES);
   const trimmed = text.trimStart();
   const isJson = path.endsWith('.json') || (path === '-' && (trimmed.startsWith('[') || trimmed.startsWith('{')));
   const data = isJson ? parseJson(text, variables) : parseCsv(text, variables);

@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../../core/errors.js';
 import { frechetMean } from '../../solve/geodesic/frechetMean.js';
-import { namedValues, parseFlags, requireString } from '../args.js';
+import { namedValues, parseDecimal, parseFlags, requireString } from '../args.js';
 import { pointList } from '../dual.js';
 import { fmt, loadCompiled } from '../family.js';
 import type { CliIO } from '../io.js';
@@ -27,8 +27,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (typeof p.flags.weights === 'string') {
     weights = p.flags.weights.split(',').map((s, i) => {
       const w = s.trim();
-      if (!/^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(w)) throw new UsageError(`--weights entry ${i + 1} must be a non-negative decimal number, got '${w.slice(0, 30)}'`);
-      return Number(w);
+      const v = parseDecimal(w);
+      if (v === null || v < 0 || w.startsWith('-')) throw new UsageError(`--weights entry ${i + 1} must be a non-negative finite decimal number, got '${w.slice(0, 30)}'`);
+      return v;
     });
     if (weights.length !== points.length) throw new UsageError(`--weights has ${weights.length} entries for ${points.length} points`);
     if (!(weights.reduce((a, b) => a + b, 0) > 0)) throw new UsageError('--weights must have a positive sum');

@@ -3,8 +3,6 @@
  * maximum-likelihood estimate from i.i.d. data and three confidence regions built from the geometry
  * (Wald ellipse, Fisher–Rao geodesic ball, likelihood-ratio region), traced for 2-parameter families.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ConvergenceError, UsageError } from '../../core/errors.js';
 import { fit } from '../../solve/optim/fit.js';
 import { geodesicBallBoundary, likelihoodRatioBoundary, regionThreshold, waldBoundary, type RegionBoundary } from '../../solve/regions/confidenceRegions.js';
@@ -12,6 +10,7 @@ import { svgPlot } from '../../report/svgPlot.js';
 import { namedValues, parseFlags, requireString } from '../args.js';
 import { fmt, loadCompiled } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import { readData, supportProblem } from './fit.js';
 
 export const help = [
@@ -29,6 +28,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!(level > 0 && level < 1)) throw new UsageError('--level must be in (0, 1)');
   const K = (p.flags.points as number | undefined) ?? 96;
   if (!Number.isInteger(K) || K < 8 || K > 4096) throw new UsageError('--points must be an integer between 8 and 4096');
+  const plotPath = typeof p.flags.plot === 'string' ? checkOutputFile(p.flags.plot, '--plot', io.cwd) : undefined;
   const fam = loadCompiled(p.positional[0], io.cwd);
   const c = fam.compiled;
   if (c.dim !== 2) throw new UsageError(`region boundaries are traced for 2-parameter families; ${fam.spec.name} has ${c.dim}`);
@@ -50,7 +50,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const regions: RegionBoundary[] = [waldBoundary(c, hat, n, chi, K), geodesicBallBoundary(c, hat, n, chi, K), likelihoodRatioBoundary(c, logLik, hat, n, chi, K)];
   for (const r of regions) for (const pt of r.points) if (!pt.every(Number.isFinite)) throw new ConvergenceError(`a ${r.kind} boundary point is not finite`);
   const names = c.paramNames;
-  const svg = typeof p.flags.plot === 'string'
+  const svg = plotPath !== undefined
     ? svgPlot(
         [
           ...regions.map((r) => ({ name: { wald: 'Wald ellipse', geodesic: 'Fisher–Rao ball', likelihood: 'likelihood ratio' }[r.kind], points: [...r.points, r.points[0]].map((q) => [q[0], q[1]] as const) })),
@@ -68,7 +68,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     threshold: chi,
     regions: Object.fromEntries(regions.map((r) => [r.kind, { boundary: r.points.map((q) => namedValues(names, q)), open_directions: r.open.length }])),
   };
-  if (svg !== null) writeFileSync(resolve(io.cwd, p.flags.plot as string), svg);
+  if (svg !== null && plotPath !== undefined) writeFileAtomic(plotPath, svg, '--plot');
   if (p.flags.json) {
     io.out(JSON.stringify(out) + '\n');
     return 0;

@@ -6,9 +6,9 @@
  *
  * Conventions and the case.json format: docs/softmax.md (θ = vec_rowmajor([W | b])).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DomainError, UsageError } from '../../core/errors.js';
+import { readRegularFile } from '../../declare/readRegularFile.js';
 import { svgPlot } from '../../report/svgPlot.js';
 import type { FisherMode } from '../../solve/softmax/curvatureApprox.js';
 import { irisData, syntheticData, type NamedData } from '../../solve/softmax/datasets.js';
@@ -17,7 +17,8 @@ import { Mlp, trainableMlp } from '../../solve/softmax/mlp.js';
 import { parseSoftmaxCase } from '../../solve/softmax/softmaxCase.js';
 import { SoftmaxRegression } from '../../solve/softmax/softmaxRegression.js';
 import { DEFAULT_DAMPING, stepsToAccuracy, train, TRAIN_METHODS, type StepRecord, type TrainMethod } from '../../solve/softmax/train.js';
-import { parseFlags, requireString } from '../args.js';
+import { boundedInt, parseFlags, requireString } from '../args.js';
+import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import type { CliIO } from '../io.js';
 
 export const help = [
@@ -35,6 +36,11 @@ export const help = [
 ].join('\n');
 
 const MODES: readonly FisherMode[] = ['exact', 'kfac', 'diag', 'empirical', 'sampled'];
+/** --samples limit, and the most sampled rows N·S·C held by the sampled Fisher (8 bytes each: 800 MB). */
+export const MAX_SAMPLES = 100_000;
+export const MAX_SAMPLED_ENTRIES = 100_000_000;
+/** Largest case file read (JSON). */
+const MAX_CASE_BYTES = 256 * 1024 * 1024;
 /** Default damping of `train --hidden H` (softmax regression uses DEFAULT_DAMPING = 1e-3). */
 const MLP_DAMPING = 0.1;
 
@@ -74,20 +80,22 @@ async function runNatgrad(args: string[], io: CliIO): Promise<number> {
   }
   const dtype = (p.flags.dtype ?? 'float64') as string;
   if (dtype !== 'float64' && dtype !== 'float32') throw new UsageError(`--dtype must be float64 or float32, got '${dtype}'`);
-  const samples = (p.flags.samples as number | undefined) ?? 64;
-  if (!Number.isInteger(samples) || samples < 1) throw new UsageError(`--samples must be a positive integer, got ${samples}`);
-  const cgMaxIter = p.flags['cg-max-iter'] as number | undefined;
-  if (cgMaxIter !== undefined && (!Number.isInteger(cgMaxIter) || cgMaxIter < 1)) throw new UsageError('--cg-max-iter must be a positive integer');
+  const samples = boundedInt(p.flags.samples ?? 64, 'samples', 1, MAX_SAMPLES);
+  const cgMaxIter = p.flags['cg-max-iter'] === undefined ? undefined : boundedInt(p.flags['cg-max-iter'], 'cg-max-iter', 1, 10_000_000);
   const cgTol = (p.flags['cg-tol'] as number | undefined) ?? (dtype === 'float32' ? 1e-6 : 1e-12);
   if (!(cgTol > 0)) throw new UsageError('--cg-tol must be > 0');
   const path = resolve(io.cwd, requireString(p, 'case'));
+  const text = readRegularFile(path, 'case file', MAX_CASE_BYTES);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`cannot read case file ${path}: ${(e as Error).message}`);
+    throw new UsageError(`case file ${path} is not valid JSON: ${String((e as Error).message).slice(0, 100)}`);
   }
   const c = parseSoftmaxCase(raw);
+  if (mode === 'sampled' && c.data.N * samples * c.data.C > MAX_SAMPLED_ENTRIES) {
+    throw new UsageError(`--samples ${samples} is too many for this case: N·samples·C = ${c.data.N}·${samples}·${c.data.C} is above ${MAX_SAMPLED_ENTRIES}`);
+  }
   const model = new SoftmaxRegression(c.data, { dtype });
   const r = naturalGradient(model, c.theta, mode, damping, { cgTol, cgMaxIter, samples, seed: (p.flags.seed as number | undefined) ?? 0 });
   if (!r.natgrad.every(Number.isFinite)) {
@@ -149,6 +157,7 @@ async function runTrain(args: string[], io: CliIO): Promise<number> {
   if (!(damping > 0)) throw new UsageError(`--damping must be > 0, got ${damping}`);
   const json = p.flags.json === true;
   const progress = !json && !p.flags['no-progress'] && process.stderr.isTTY === true;
+  const outPath = typeof p.flags.out === 'string' ? checkOutputFile(p.flags.out, '--out', io.cwd) : undefined;
 
   const arch = hidden > 0 ? `MLP ${data.D}-${hidden}-${data.C} (tanh)` : 'softmax regression';
   const results: Record<string, { history: StepRecord[]; stepsTo95: number }> = {};
@@ -175,13 +184,12 @@ async function runTrain(args: string[], io: CliIO): Promise<number> {
     results[method] = { history: r.history, stepsTo95: stepsToAccuracy(r.history, 0.95) };
   }
   let plotPath: string | undefined;
-  if (typeof p.flags.out === 'string') {
-    plotPath = resolve(io.cwd, p.flags.out);
+  if (outPath !== undefined) {
     const svg = svgPlot(
       methods.map((m) => ({ name: m, points: results[m].history.map((h) => [h.step, h.loss] as const) })),
       { title: `${arch} on ${data.name}: training loss`, xLabel: 'step', yLabel: 'mean cross-entropy', logY: true },
     );
-    writeFileSync(plotPath, svg);
+    plotPath = writeFileAtomic(outPath, svg, '--out');
   }
   if (json) {
     io.out(JSON.stringify({

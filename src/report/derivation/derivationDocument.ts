@@ -17,6 +17,7 @@ import type { Derivation } from '../../derive/types.js';
 import type { Expr, FamilySpec, SupportSpec } from '../../declare/types.js';
 import { printLatex, printLatexTerms, symbolTex, type LatexOptions } from '../latex/printLatex.js';
 import { densityFromLogDensity } from './densityFromLogDensity.js';
+import { assertFamilyTexSafe, atomTex } from './familyTex.js';
 import { visualLength } from './renderLatexDocument.js';
 import { nodes } from './nodes.js';
 import { symbolicInverse } from './symbolicInverse.js';
@@ -124,7 +125,7 @@ function domainTex(domain: string, t: string): string {
 /** Symbol table for the printer: parameter TeX from the spec, data variables, fixed constants. */
 export function familySymbols(spec: FamilySpec): Record<string, string> {
   const s: Record<string, string> = {};
-  for (const p of spec.params) s[p.name] = p.tex;
+  for (const p of spec.params) s[p.name] = atomTex(p.tex);
   for (const v of spec.variables) if (!Object.hasOwn(s, v)) s[v] = symbolTex(v);
   return s;
 }
@@ -135,12 +136,13 @@ function isZero(e: Expr): boolean {
 
 export function derivationDocument(d: Derivation): DerivationDocument {
   const spec = d.family;
+  assertFamilyTexSafe(spec);
   const symbols = familySymbols(spec);
   const opts: LatexOptions = { symbols };
   const tex = (e: Expr) => printLatex(e, opts);
   const src = (e: Expr) => e.toString();
   const n = d.dim;
-  const P = spec.params.map((p) => p.tex);
+  const P = spec.params.map((p) => atomTex(p.tex));
   /** `{}`-wrapped TeX of parameter i, safe to juxtapose. */
   const pt = (i: number) => `{${P[i]}}`;
   const idx = (...ii: number[]) => ii.map(pt).join(' ');

@@ -7,11 +7,14 @@
 import type { ModelDerivation } from '../../derive/deriveModel.js';
 import { printLatex, printLatexMatrix, symbolTex, type LatexOptions } from '../latex/printLatex.js';
 import type { DerivationDocument, DocEquation, DocSection } from './derivationDocument.js';
+import { assertFamilyTexSafe, atomTex } from './familyTex.js';
 
 export function modelDocument(d: ModelDerivation): DerivationDocument {
   const m = d.model;
+  // The model's own text goes through the same last gate as a family's (whitelist, then KaTeX).
+  assertFamilyTexSafe({ ...m.family, file: m.file, title: m.title, notes: m.notes, params: m.params, fisher: null, locations: undefined });
   const symbols: Record<string, string> = {};
-  for (const p of m.params) symbols[p.name] = p.tex;
+  for (const p of m.params) symbols[p.name] = atomTex(p.tex);
   for (const c of m.covariates) symbols[c] = symbolTex(c);
   for (const c of Object.keys(m.constants)) symbols[c] = symbolTex(c);
   const opts: LatexOptions = { symbols };

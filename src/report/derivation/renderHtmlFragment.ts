@@ -8,7 +8,7 @@ import type { DerivationDocument, DocEquation } from './derivationDocument.js';
 import { alignLines } from './renderLatexDocument.js';
 
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** KaTeX with throwOnError; the thrown error names the offending TeX. */

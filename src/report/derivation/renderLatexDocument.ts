@@ -38,7 +38,7 @@ export function textToLatex(s: string): string {
       if (i % 2 === 1) return `$${unicodeToTex(p.slice(1, -1), 'math')}$`;
       let t = p
         .replace(/\\/g, '\u0000')
-        .replace(/([#%&_{}])/g, '\\$1')
+        .replace(/([#$%&_{}])/g, '\\$1')
         .replace(/\^/g, '\\textasciicircum{}')
         .replace(/~/g, '\\textasciitilde{}')
         .replace(/\|/g, '\\textbar{}')

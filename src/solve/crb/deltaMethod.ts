@@ -32,7 +32,7 @@ export function paramFunction(text: string, paramNames: readonly string[], const
   try {
     node = parse(text);
   } catch (e) {
-    throw new Error(`cannot parse function '${text}': ${(e as Error).message}`);
+    throw new Error(`cannot parse function "${text}": ${(e as Error).message}`);
   }
   const constNames = Object.keys(constants);
   const names = [...paramNames, ...constNames];

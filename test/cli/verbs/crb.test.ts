@@ -74,7 +74,7 @@ describe('infogeo crb', () => {
   it('--workers 2 gives the same JSON as in-process (gamma: Fisher scoring from the shipped generated code)', async () => {
     const args = ['crb', 'gamma', '--at', 'alpha=2,beta=1.5', '--n', '100', '--trials', '24', '--seed', '4', '--json'];
     const one = await cli([...args, '--workers', '1']);
-    const two = await cli([...args, '--workers', '2']);
+    const two = await cli([...args, '--workers', '2', '--force-workers']);
     expect(two.code).toBe(0);
     expect(two.json.workers).toBe(2);
     expect(two.json.method).toBe('fisher-scoring');
