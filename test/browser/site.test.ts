@@ -108,12 +108,14 @@ describe.skipIf(skipReason !== null)('docs site in a real browser', () => {
     expect(problems).toEqual([]);
   }, 240_000);
 
-  it('draws both SVG figures (ellipses + geodesics, GD vs natural gradient) on every 2-parameter family page', () => {
+  it('draws the SVG figures (ellipses + geodesics, GD vs natural gradient, α-geodesics) on every 2-parameter family page', () => {
     const twoParam = pages.filter((p) => p.startsWith('family-') && readFileSync(join(site, p), 'utf8').includes('<figure id="fig-geodesics"'));
     expect(twoParam.length).toBeGreaterThanOrEqual(10);
+    const withAlpha = twoParam.filter((p) => readFileSync(join(site, p), 'utf8').includes('<figure id="fig-alpha-geodesics"'));
+    expect(withAlpha.length).toBeGreaterThanOrEqual(10);
     for (const p of twoParam) {
       const sizes = figures.get(p) ?? [];
-      expect(sizes.length, p).toBe(2);
+      expect(sizes.length, p).toBe(withAlpha.includes(p) ? 3 : 2);
       for (const s of sizes) {
         expect(s.w, p).toBeGreaterThan(300);
         expect(s.h, p).toBeGreaterThan(200);
