@@ -69,9 +69,14 @@ export function assertFinite<T extends ArrayLike<number> | number>(value: T, wha
   const values = typeof value === 'number' ? [value] : Array.from(value as ArrayLike<number>);
   if (values.every((v) => Number.isFinite(v))) return value;
   const method = fam.compiled.methods[what] ?? 'numeric';
+  const where = fam.compiled.lastFailure?.() ?? null;
   throw new ConvergenceError(
     `${what} of ${fam.spec.name} is not finite at this point (method: ${method}); ` +
-      (method.includes('quadrature') ? 'the quadrature did not reach its tolerance: check the log-density for overflow or a missing breakpoint.' : 'the point may be too close to the boundary of the domain.'),
+      (where !== null
+        ? `${where}.`
+        : method.includes('quadrature')
+          ? 'the quadrature did not reach its tolerance.'
+          : 'the point may be too close to the boundary of the domain.'),
   );
 }
 

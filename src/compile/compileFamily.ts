@@ -23,7 +23,7 @@ import { IRBuilder } from './cse.js';
 import { instantiate, makeResolver, compileExprs } from './compileExprs.js';
 import type { DataBundle, ThetaFn } from './compileExprs.js';
 import { expectationEngine, klQuadrature, logDensitySampler, complementKind, vectorExpectation } from './expectation.js';
-import type { QuadratureSettings, SupportInfo } from './expectation.js';
+import type { ExpectationFailure, QuadratureSettings, SupportInfo } from './expectation.js';
 import { printJs } from './printJs.js';
 import { UNROLLED_RAISE_MAX_DIM, unrolledRaise, unrolledRaiseSource } from './unrolledRaise.js';
 import {
@@ -55,6 +55,28 @@ export interface CompileOptions {
   readonly rtol?: number;
 }
 
+/** `[a][b]` for flat entry e of an object with `length` entries over the parameters. */
+export function entryName(e: number, length: number, params: readonly string[]): string {
+  const n = params.length;
+  if (length <= 1 || n <= 1) return length <= 1 ? '' : `[${e}]`;
+  const rank = Math.round(Math.log(length) / Math.log(n));
+  if (n ** rank !== length) return `[${e}]`;
+  const idx: string[] = [];
+  for (let r = 0, rest = e; r < rank; r++, rest = Math.floor(rest / n)) idx.unshift(params[rest % n]);
+  return idx.map((p) => `[${p}]`).join('');
+}
+
+/** `(a=2, b=0.5)` */
+export function pointText(theta: ArrayLike<number>, params: readonly string[]): string {
+  return `(${params.map((p, i) => `${p}=${Number(theta[i].toPrecision(6))}`).join(', ')})`;
+}
+
+/** Shortened text of an integrand for messages. */
+function short(f: MathNode, max = 100): string {
+  const t = f.toString();
+  return t.length > max ? t.slice(0, max - 1) + '…' : t;
+}
+
 function flatten(x: unknown): MathNode[] {
   return Array.isArray(x) ? x.flatMap(flatten) : [x as MathNode];
 }
@@ -80,6 +102,8 @@ export function compileThetaObject(
   d: Derivation,
   info: SupportInfo,
   settings: QuadratureSettings,
+  name = 'object',
+  report?: (message: string) => void,
 ): ThetaObject {
   const spec = d.family;
   const consts = spec.constants;
@@ -105,13 +129,32 @@ export function compileThetaObject(
   const ir = b.finish(trees.map((t) => b.add(t)));
   const outerSource = printJs(ir, { output: 'vector', params: ['theta', 'ev', 'out'] });
   const outer = instantiate<(theta: ArrayLike<number>, ev: Float64Array, out?: Float64Array) => Float64Array>(outerSource);
-  const engine = expectationEngine(integrands, d.logDensity, d.params, info, consts, settings);
+  let pending: ExpectationFailure | null = null;
+  const engine = expectationEngine(integrands, d.logDensity, d.params, info, consts, {
+    ...settings,
+    onFailure: (f) => {
+      pending = f;
+    },
+  });
   const ev = new Float64Array(integrands.length);
   return {
     method: 'quadrature',
     length: trees.length,
     source: `// expectations E[f_k] by quadrature; integrand bundle:\n${engine.source}\n// object from the expectations (ev[k] = E[f_k]):\n${outerSource}`,
-    evaluate: (theta, out) => outer(theta, engine.evaluate(theta, ev), out),
+    evaluate: (theta, out) => {
+      pending = null;
+      const res = outer(theta, engine.evaluate(theta, ev), out);
+      const f = pending as ExpectationFailure | null;
+      if (f && report) {
+        let e = res.findIndex((v) => !Number.isFinite(v));
+        if (e < 0) e = 0;
+        const k = f.integrand < 0 ? f.dropped[0] : f.integrand;
+        report(
+          `${name}${entryName(e, trees.length, d.params)} at ${pointText(theta, d.params)} needs E[f] with f = ${short(integrands[k])}; ` + f.message,
+        );
+      }
+      return res;
+    },
   };
 }
 
@@ -122,6 +165,10 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
   const n2 = n * n;
   const n3 = n2 * n;
   const consts = spec.constants;
+  let lastFailure: string | null = null;
+  const report = (message: string): void => {
+    lastFailure = message;
+  };
   const settings: QuadratureSettings = { rtol: options.rtol ?? 1e-13 };
   const vars = spec.variables;
   const breakpoints = spec.breakpoints.length ? compileExprs(spec.breakpoints, { theta: d.params }, consts) : null;
@@ -142,7 +189,7 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
 
   /** Compiles one symbolic θ-object and records its generated source and route under `name`. */
   const compiled = (name: string, entries: unknown): ThetaFn => {
-    const o = compileThetaObject(flatten(entries), d, info, settings);
+    const o = compileThetaObject(flatten(entries), d, info, settings, name, report);
     source[name] = o.source;
     methods[name] = o.method;
     return o.evaluate;
@@ -189,7 +236,20 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
   if (d.dFisher) {
     dFisher = compiled('dFisher', d.dFisher);
     if (d.d2Fisher) {
-      d2Fisher = compiled('d2Fisher', d.d2Fisher);
+      const direct = compiled('d2Fisher', d.d2Fisher);
+      if (methods.d2Fisher === 'quadrature') {
+        // Fourth-order integrands can overflow in their intermediates closer to a singular end than
+        // the mass needs (e.g. (1 − x^a)^8 below ~1e-40): where that quadrature fails, ∂²g comes from
+        // Richardson differences of the ∂g quadrature instead, and the route says so.
+        methods.d2Fisher = 'quadrature (finite differences of dFisher where it fails)';
+        d2Fisher = (theta, out) => {
+          const r = direct(theta, out);
+          if (r.every((v) => Number.isFinite(v))) return r;
+          const fd = richardsonDerivatives(dFisher, theta, n3, fdSteps(theta), false).first;
+          if (fd.every((v) => Number.isFinite(v))) r.set(fd);
+          return r;
+        };
+      } else d2Fisher = direct;
     } else {
       methods.d2Fisher = 'finite-difference';
       d2Fisher = (theta, out) => {
@@ -277,7 +337,13 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
     const trees = idx.map(([i, j, k]) => prod(prod(d.score[i], d.score[j]), d.score[k]));
     const bundle = compileExprs([...trees, d.logDensity], { theta: d.params, x: vars, complement: complementKind(info) }, consts) as DataBundle;
     source.amariChentsov = bundle.factorySource;
-    const ev = vectorExpectation(info, bundle, idx.length, settings);
+    const ev = vectorExpectation(info, bundle, idx.length, {
+      ...settings,
+      onFailure: (f) => {
+        const [i, j, k] = idx[f.integrand < 0 ? f.dropped[0] : f.integrand];
+        report(`amariChentsov[${d.params[i]}][${d.params[j]}][${d.params[k]}] at ${pointText(f.theta, d.params)} needs E[s_i s_j s_k]; ${f.message}`);
+      },
+    });
     const vals = new Float64Array(idx.length);
     amariChentsov = (theta, out) => {
       const res = out ?? new Float64Array(n3);
@@ -335,7 +401,11 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
     kl = instantiate(src);
     methods.kl = 'closed-form';
   } else {
-    kl = (from, to) => klQuadrature(info, lSample, from, to, settings);
+    kl = (from, to) =>
+      klQuadrature(info, lSample, from, to, {
+        ...settings,
+        onFailure: (f) => report(`kl from ${pointText(from, d.params)} to ${pointText(to, d.params)}: ${f.message}`),
+      });
     methods.kl = 'quadrature';
   }
 
@@ -365,5 +435,6 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
     scalarCurvature,
     kl,
     checkPoint: check,
+    lastFailure: () => lastFailure,
   };
 }

@@ -9,7 +9,9 @@
  * Normalisation while building (all exact in IEEE arithmetic, so the value never changes):
  * parentheses and unary plus dropped; operands of the commutative binary + and * sorted by id;
  * x + 0, x − 0, x·1, x/1, x^1 and −(−x) folded; operations on constants folded when the result is
- * finite (with the same implementation generated code would call). Symbols resolve to indexed
+ * finite (with the same implementation generated code would call). Accuracy rewrites (the value
+ * changes only by rounding): 1 − e^u → −expm1(u), e^u − 1 → expm1(u); with the 'unit' complement
+ * also log x → logc(x, 1 − x) and 1 − x^c → −expm1(c·logc(x, 1 − x)). Symbols resolve to indexed
  * inputs (θ, x, a second θ for KL, expectation values) or to numbers (fixed constants, `pi`, `e`);
  * names themselves never reach the IR.
  */
@@ -153,6 +155,20 @@ export class IRBuilder {
       const na = this.nodes[a];
       if (na.op === 'sub' && this.constValue(na.args[0]) === 1 && this.isData(na.args[1], 0)) return this.input('x', 2);
     }
+    // 1 − E and E − 1 without cancellation (E = e^u, or x^c on the unit interval): −expm1(u), expm1(u).
+    if (op === 'sub' && ca === 1) {
+      const u = this.expArgument(b);
+      if (u !== undefined) return this.neg(this.call('expm1', [u]));
+    }
+    if (op === 'sub' && cb === 1) {
+      const u = this.expArgument(a);
+      if (u !== undefined) return this.call('expm1', [u]);
+    }
+    if (op === 'add' && (ca === 1 || cb === 1)) {
+      const other = this.nodes[ca === 1 ? b : a];
+      const u = other.op === 'neg' ? this.expArgument(other.args[0]) : undefined;
+      if (u !== undefined) return this.neg(this.call('expm1', [u]));
+    }
     if ((op === 'mul' || op === 'div' || op === 'pow') && cb === 1) return a;
     if (op === 'mul' && ca === 1) return b;
     if ((op === 'add' || op === 'mul') && a > b) [a, b] = [b, a];
@@ -167,7 +183,26 @@ export class IRBuilder {
     return this.tryFold(node, [a]) ?? this.intern(`neg:${a}`, node);
   }
 
+  /**
+   * u when node `id` is e^u, or, on the unit interval ('unit' complement), x^c = e^{c·log x} with
+   * log x computed from the nearer end (see {@link call}); else undefined. Lets 1 − x^a near x = 1
+   * be evaluated as −expm1(a·log1p(−(1 − x))), accurate to the last node tanh-sinh places there.
+   */
+  private expArgument(id: number): number | undefined {
+    const n = this.nodes[id];
+    if (n.op === 'call' && n.fn === 'exp') return n.args[0];
+    if (this.complement === 'unit' && n.op === 'pow' && this.isData(n.args[0], 0)) {
+      return this.binary('mul', n.args[1], this.call('log', [n.args[0]]));
+    }
+    return undefined;
+  }
+
   call(fn: string, args: number[]): number {
+    // On the unit interval log x reads the accurate complement near x = 1: logc(x, 1 − x).
+    if (this.complement === 'unit' && fn === 'log' && args.length === 1 && this.isData(args[0], 0)) {
+      fn = 'logc';
+      args = [args[0], this.input('x', 1)];
+    }
     const node: IRNode = { op: 'call', fn, args };
     return this.tryFold(node, args) ?? this.intern(`call:${fn}(${args.join(',')})`, node);
   }

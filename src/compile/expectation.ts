@@ -12,7 +12,7 @@
  */
 import type { MathNode } from 'mathjs';
 import { integrateOver, integrateOverVector } from '../core/quadrature.js';
-import type { IntegrateOptions, QuadSupport } from '../core/quadrature.js';
+import type { IntegrateOptions, QuadFailure, QuadSupport, VectorQuadResult } from '../core/quadrature.js';
 import type { Consts, DataBundle, ExprInputs, ThetaFn } from './compileExprs.js';
 import { compileExprs } from './compileExprs.js';
 
@@ -24,8 +24,96 @@ export interface SupportInfo {
   readonly breakpoints: ThetaFn | null;
 }
 
+/** A quadrature (or series) behind an expectation that did not reach its tolerance. */
+export interface ExpectationFailure {
+  readonly theta: readonly number[];
+  /** Index of the failing integrand f_k; −1 when the failing component is the density e^l itself. */
+  readonly integrand: number;
+  /** Indices of every integrand whose expectation was dropped (NaN). */
+  readonly dropped: readonly number[];
+  /** What the quadrature found (undefined when it gave no reason). */
+  readonly failure: QuadFailure | undefined;
+  /** Sentence saying where and why (see {@link describeQuadFailure}). */
+  readonly message: string;
+}
+
 export interface QuadratureSettings {
   readonly rtol: number;
+  /** Told about every expectation that comes back NaN (the closures themselves never throw). */
+  readonly onFailure?: (f: ExpectationFailure) => void;
+}
+
+const fmtNum = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
+
+/** The support as a range, for messages. */
+export function describeSupport(info: SupportInfo): string {
+  const x = info.variables.join(', ');
+  const s = info.support;
+  switch (s.kind) {
+    case 'real':
+      return info.variables.length > 1 ? `(${x}) ∈ ℝ^${info.variables.length}` : `${x} ∈ (−∞, ∞)`;
+    case 'positive':
+      return info.variables.length > 1 ? `(${x}) ∈ (0, ∞)^${info.variables.length}` : `${x} ∈ (0, ∞)`;
+    case 'unit':
+      return `${x} ∈ (0, 1)`;
+    case 'circle':
+      return `${x} ∈ [−π, π)`;
+    case 'nonnegint':
+      return `${x} = 0, 1, 2, …`;
+    case 'simplex':
+      return `(${x}) in the simplex`;
+    case 'integers':
+      return `${x} = ${s.lo}, …, ${s.hi}`;
+    case 'finite':
+      return `${x} ∈ {${s.values.join(', ')}}`;
+  }
+}
+
+/**
+ * Where and why a quadrature failed, as one sentence ("the integrand is NaN at x = 0.3 …"). Says
+ * only what was measured: a breakpoint is suggested only when refinement did not settle, overflow
+ * only when a value was infinite.
+ */
+export function describeQuadFailure(info: SupportInfo, f: QuadFailure | undefined, what = 'the integrand'): string {
+  const x = info.variables[0] ?? 'x';
+  const range = describeSupport(info);
+  if (!f) return `the quadrature over ${range} did not reach its tolerance`;
+  const near = (at: number, d: number | undefined): string => {
+    if (d === undefined || !(d < Infinity)) return `${x} = ${fmtNum(at)}`;
+    // On a finite end the node may round to the end itself: give the distance.
+    const end = Math.round(at);
+    return Math.abs(at - end) <= 2 * d && d < 1e-3 ? `${x} = ${end} ${at < end || (at === end && end > 0) ? '−' : '+'} ${fmtNum(d)}` : `${x} = ${fmtNum(at)}`;
+  };
+  switch (f.reason) {
+    case 'non-finite': {
+      const v = f.value;
+      const kind =
+        v === Infinity || v === -Infinity
+          ? `${v > 0 ? '+' : '−'}Infinity (an overflow, or a pole that is not integrable)`
+          : 'NaN (0/0, ∞ − ∞, 0·∞ or log of a negative number in the expression)';
+      return `${what} is ${kind} at ${near(f.at, f.distance)}, inside ${range}`;
+    }
+    case 'end-mass':
+      return (
+        `${what} has an endpoint singularity at ${x} = ${fmtNum(Math.round(f.at))} too strong to integrate in double precision: ` +
+        `the mass beyond the closest node (at distance ${fmtNum(f.distance ?? NaN)}) is ~${fmtNum(f.estimate ?? NaN)} against a tolerance of ${fmtNum(f.tolerance ?? NaN)} ` +
+        `(a singularity like d^(−1) or stronger is not integrable; the expectation may be infinite)`
+      );
+    case 'tail':
+      return (
+        `${what} decays too slowly in the tail of ${range} (still ~${fmtNum(f.estimate ?? NaN)} of mass beyond ${x} = ${fmtNum(f.at)}, ` +
+        `tolerance ${fmtNum(f.tolerance ?? NaN)}): a tail like |${x}|^(−1) or heavier is not integrable, so the expectation may be infinite`
+      );
+    case 'unsettled':
+      return (
+        `the quadrature over ${range} did not settle at its finest level (last change ~${fmtNum(f.estimate ?? NaN)}, tolerance ${fmtNum(f.tolerance ?? NaN)}): ` +
+        `${what} has a kink, jump or very narrow peak (declare \`breakpoints\` for kinks that move with θ) or oscillates`
+      );
+    case 'series':
+      return `the sum over ${range} has not converged after ${f.at} terms (tail bound ~${fmtNum(f.estimate ?? NaN)}, tolerance ${fmtNum(f.tolerance ?? NaN)}): the terms decay too slowly`;
+    case 'no-mass':
+      return `every sampled value of ${what} over ${range} is 0 (the density underflows everywhere the nodes fall)`;
+  }
 }
 
 const DEFAULT_SETTINGS: QuadratureSettings = { rtol: 1e-13 };
@@ -308,7 +396,25 @@ export function vectorExpectation(
       }
       if (!(r.errors[K] <= UNCONVERGED_RTOL * Math.abs(z))) out.fill(NaN, 0, K);
     }
+    if (settings.onFailure) reportDropped(info, r, out, K, theta, settings.onFailure);
   };
+}
+
+function reportDropped(
+  info: SupportInfo,
+  r: VectorQuadResult,
+  out: Float64Array,
+  K: number,
+  theta: ArrayLike<number>,
+  sink: (f: ExpectationFailure) => void,
+): void {
+  const dropped: number[] = [];
+  for (let k = 0; k < K; k++) if (!Number.isFinite(out[k])) dropped.push(k);
+  if (dropped.length === 0) return;
+  const c = r.failure?.component;
+  const integrand = c === K ? -1 : c !== undefined && c < K ? c : dropped[0];
+  const what = integrand < 0 ? 'the density e^l' : 'the integrand';
+  sink({ theta: Array.from(theta), integrand, dropped, failure: r.failure, message: describeQuadFailure(info, r.failure, what) });
 }
 
 /** log ∫ e^{l} (the log-normaliser) at θ, for KL with unnormalised densities. */
@@ -361,7 +467,13 @@ export function klQuadrature(
   );
   const z = r.values[0];
   const e = r.values[1];
-  return e / z - (l0 + Math.log(z)) + logNormaliser(info, lSample, to, settings);
+  const kl = e / z - (l0 + Math.log(z)) + logNormaliser(info, lSample, to, settings);
+  if (!Number.isFinite(kl) && settings.onFailure) {
+    const c = r.failure?.component;
+    const what = c === 0 ? 'the density e^l of the from-point' : 'the integrand p_from·(l_from − l_to)';
+    settings.onFailure({ theta: Array.from(from), integrand: c === 1 ? 0 : -1, dropped: [0], failure: r.failure, message: describeQuadFailure(info, r.failure, what) });
+  }
+  return kl;
 }
 
 /**

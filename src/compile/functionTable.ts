@@ -1,7 +1,8 @@
 /**
  * The only functions generated code can call: a frozen table passed to `new Function` as `F`.
  * Keys are fixed identifiers chosen here (never text taken from an expression): the whitelisted
- * names of src/core/functions.ts plus `psi2` / `psi3`, the fast ψ₂, ψ₃ used for `polygamma(2|3, ·)`.
+ * names of src/core/functions.ts plus `psi2` / `psi3`, the fast ψ₂, ψ₃ used for `polygamma(2|3, ·)`, and `logc` (log x from x
+ * and 1 − x, see compile/cse.ts).
  */
 import { FUNCTIONS } from '../core/functions.js';
 import { SPECIAL, psi2, psi3 } from '../core/special.js';
@@ -14,6 +15,8 @@ for (const name of FUNCTIONS.keys()) {
 }
 table.psi2 = psi2;
 table.psi3 = psi3;
+/** log x given x and its accurately computed complement xc = 1 − x (unit interval): exact near both ends. */
+table.logc = (x: number, xc: number): number => (x < 0.5 ? Math.log(x) : Math.log1p(-xc));
 
 /** Frozen name → implementation table handed to generated code as `F`. */
 export const FUNCTION_TABLE: Readonly<Record<string, NumFn>> = Object.freeze(table);

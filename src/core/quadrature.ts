@@ -29,6 +29,34 @@ export interface QuadResult {
   /** Number of integrand (or summand) evaluations. */
   evaluations: number;
   converged: boolean;
+  /** Set when not converged (see {@link QuadFailure}). */
+  failure?: QuadFailure;
+}
+
+/**
+ * Why an integral (or sum) did not reach its tolerance, for messages that say where and why:
+ *  - 'non-finite': the integrand is NaN or ±∞ at the interior point `at` (overflow, 0/0, a log of
+ *    a negative number, or a singularity that is not integrable);
+ *  - 'end-mass': at a finite end the integrand is singular and the mass beyond the closest node
+ *    that double precision can place (`at`, at distance `distance` from the end) is estimated at
+ *    `estimate` > `tolerance` (too strong an integrable singularity, or a non-integrable one);
+ *  - 'tail': at an infinite end the integrand decays too slowly (algebraically, like |x|^(−β) with β
+ *    near or below 1): the mass beyond the farthest representable node `at` is ~`estimate`;
+ *  - 'unsettled': the finest refinement level still changes the result (a narrow peak, a kink
+ *    without a breakpoint, or an oscillating integrand), last change ~`estimate`;
+ *  - 'series': an infinite sum whose terms had not decayed (tail bound `estimate`) after `at` terms;
+ *  - 'no-mass': every sampled value is exactly 0.
+ * `component` is the index of the first failing component of a vector integral.
+ */
+export interface QuadFailure {
+  reason: 'non-finite' | 'end-mass' | 'tail' | 'unsettled' | 'series' | 'no-mass';
+  component: number;
+  at: number;
+  distance?: number;
+  estimate?: number;
+  tolerance?: number;
+  /** 'non-finite': the offending value (NaN, Infinity or −Infinity). */
+  value?: number;
 }
 
 /** Result of a vector integral: one value and error per component; converged = all components. */
@@ -37,6 +65,8 @@ export interface VectorQuadResult {
   errors: Float64Array;
   evaluations: number;
   converged: boolean;
+  /** Set when not converged (see {@link QuadFailure}). */
+  failure?: QuadFailure;
 }
 
 export interface QuadOptions {
@@ -63,7 +93,10 @@ type VFnEnd = (x: number, out: Float64Array, toUpper: number, toLower: number) =
 
 /**
  * Maps t to a node x, weight w and distance to the finite end of the range on t's side
- * (out[0], out[1], out[2]); false once t is past the representable range.
+ * (out[0], out[1], out[2]), and on a side whose end is infinite the distance from the rule's
+ * origin, |x − a| or |x − center| (out[3], NaN on a finite side), and 1 in out[4] when out[2]
+ * is the node's exact distance (not that of x rounded to a double; else 0); false once t is past
+ * the representable range.
  */
 type NodeMap = (t: number, out: Float64Array) => boolean;
 
@@ -90,8 +123,8 @@ function resolveOptions(opts: QuadOptions | undefined): Required<QuadOptions> {
   };
 }
 
-function failedVec(m: number, evaluations: number): VectorQuadResult {
-  return { values: new Float64Array(m).fill(NaN), errors: new Float64Array(m).fill(NaN), evaluations, converged: false };
+function failedVec(m: number, evaluations: number, failure?: QuadFailure): VectorQuadResult {
+  return { values: new Float64Array(m).fill(NaN), errors: new Float64Array(m).fill(NaN), evaluations, converged: false, failure };
 }
 
 function zeroVec(m: number): VectorQuadResult {
@@ -104,7 +137,9 @@ function negate(r: VectorQuadResult): VectorQuadResult {
 }
 
 function toScalar(r: VectorQuadResult): QuadResult {
-  return { value: r.values[0], error: r.errors[0], evaluations: r.evaluations, converged: r.converged };
+  const q: QuadResult = { value: r.values[0], error: r.errors[0], evaluations: r.evaluations, converged: r.converged };
+  if (r.failure) q.failure = r.failure;
+  return q;
 }
 
 /** Scalar integrand as a 1-component vector integrand. */
@@ -129,45 +164,109 @@ function refinementEstimate(diff: number, prev: Float64Array, c: number): number
   return diff;
 }
 
+/** Local exponent α of f ≈ C·d^{−α} from two nodes (distances d0 < d1, values f0, f1 of one sign); NaN if none. */
+function localExponent(d0: number, f0: number, d1: number, f1: number): number {
+  if (!(d1 < Infinity && d1 > d0 && f0 * f1 > 0)) return NaN;
+  return Math.log(f0 / f1) / Math.log(d1 / d0);
+}
+
+/** Largest local exponent treated as integrable (∫_0 d^{−α} needs α < 1). */
+const MAX_END_EXPONENT = 0.995;
+
 /**
- * Mass of ∫_0^{d0} f beyond the closest node (distance d0 from the end, |f| = f0), modelling
- * f ≈ C·d^{−α} with α from the two closest nodes (clamped to [0, 0.99]): d0·f0/(1 − α).
+ * ∫_0^{d0} f beyond the closest node of a finite end (distances d[0] < d[1] < d[2] of the three
+ * closest nodes, signed values f[0..2]), modelling f ≈ C·d^{−α} (an integrable power or
+ * logarithmic singularity, or a regular end: α ≤ 0): the correction d0·f0/(1 − α) with α from the
+ * two closest nodes, and as its error the change when α is taken from the next pair instead
+ * (0 for an exact power law; large when the nodes are not yet in the asymptotic regime), or
+ * |d0·f0|/(1 − α) with only two nodes. α ≥ 0.995 (not integrable, or too close to tell) gives an
+ * infinite error. Writes [correction, error] into out.
  */
-function endMassEstimate(d0: number, f0: number, d1: number, f1: number): number {
-  let alpha = 0;
-  if (d1 < Infinity && d1 > d0 && f0 > 0 && f1 > 0) alpha = Math.log(f0 / f1) / Math.log(d1 / d0);
-  if (!(alpha > 0)) alpha = 0;
-  if (alpha > 0.99) alpha = 0.99;
-  return (d0 * f0) / (1 - alpha);
+function endCorrection(d: readonly number[], f: readonly number[], out: Float64Array): void {
+  const d0 = d[0];
+  const f0 = f[0];
+  if (f0 === 0 || !(d0 < Infinity)) {
+    out[0] = 0;
+    out[1] = 0;
+    return;
+  }
+  let a01 = localExponent(d0, f0, d[1], f[1]);
+  if (a01 !== a01) a01 = 0;
+  if (a01 >= MAX_END_EXPONENT) {
+    out[0] = 0;
+    out[1] = Infinity;
+    return;
+  }
+  out[0] = (d0 * f0) / (1 - a01);
+  const a12 = localExponent(d[1], f[1], d[2], f[2]);
+  out[1] = a12 === a12 && a12 < MAX_END_EXPONENT ? Math.abs(out[0] - (d0 * f0) / (1 - a12)) : Math.abs(out[0]);
+}
+
+/**
+ * Mass of ∫_{D0}^∞ f beyond the farthest node of an infinite side (distance D0 from the origin,
+ * |f| = f0; the next node inwards at D1 < D0 with |f| = f1), modelling f ≈ C·D^{−β}:
+ * D0·f0/(β − 1), Infinity when β ≤ 1.02 (not integrable, or too slowly decaying to tell).
+ */
+function farMassEstimate(d0: number, f0: number, d1: number, f1: number): number {
+  if (!(f0 > 0 && f1 > 0 && d1 > 0 && d1 < d0)) return 0; // nothing to extrapolate from
+  const beta = Math.log(f1 / f0) / Math.log(d0 / d1);
+  return beta > 1.02 ? (d0 * f0) / (beta - 1) : Infinity;
 }
 
 /**
  * Generic DE engine: trapezoidal sums of f(x(t)) w(t) on t ∈ ℝ with halving steps, for m
  * components sharing the nodes. When a side is cut because the nodes reach the end of the
- * representable range, the mass beyond the closest node used is added to the error (it matters for
- * a singular integrand whose end cannot be approached).
+ * representable range (or the integrand stops being finite there), the mass beyond the closest
+ * node is extrapolated and added at a finite end (see endCorrection: it matters for a singular
+ * integrand whose end cannot be approached), its uncertainty added to the error; at an infinite
+ * end the estimated tail mass is added to the error.
  */
 function deQuadrature(f: VFn, m: number, node: NodeMap, opts: Required<QuadOptions>, aux?: AuxError): VectorQuadResult {
-  const nd = new Float64Array(3);
+  const nd = new Float64Array(5);
   const fv = new Float64Array(m);
   const sum = new Float64Array(m);
   const l1 = new Float64Array(m);
   const auxSum = new Float64Array(m);
   // Per side s and component c (index s*m + c): |f| at the closest and second-closest node to the end.
-  const endF = new Float64Array(2 * m);
-  const nextF = new Float64Array(2 * m);
+  // Per side: the three closest nodes to a finite end (distances ascending, signed values per component).
+  const nearD = [
+    [Infinity, Infinity, Infinity],
+    [Infinity, Infinity, Infinity],
+  ];
+  const nearF = [0, 1].map(() => [0, 1, 2].map(() => new Float64Array(m)));
   const endDist = [Infinity, Infinity];
-  const nextDist = [Infinity, Infinity];
+  const endX = [NaN, NaN];
+  // Per side: every node tracked at a finite end had its exact distance (else no extrapolation).
+  const exactEnd = [true, true];
+  const corrBuf = new Float64Array(2);
+  const dTmp = [0, 0, 0];
+  const fTmp = [0, 0, 0];
+  // Per side: the farthest two nodes of an infinite side (distance from the origin, |f| per component).
+  const farF = new Float64Array(2 * m);
+  const far2F = new Float64Array(2 * m);
+  const farDist = [0, 0];
+  const far2Dist = [0, 0];
+  const farX = [NaN, NaN];
   const cutAtEnd = [false, false];
   let evaluations = 0;
   let anyMass = false;
+  let badComponent = 0;
+  const nonFinite = (): VectorQuadResult => {
+    const failure: QuadFailure = { reason: 'non-finite', component: badComponent, at: nd[0], value: fv[badComponent] * nd[1] };
+    if (nd[2] < Infinity) failure.distance = nd[2];
+    return failedVec(m, evaluations, failure);
+  };
 
   /** Evaluate at the node in nd; false if some component is not finite. Accumulates into `into`. */
   const visit = (into: Float64Array, intoAbs: Float64Array): boolean => {
     f(nd[0], fv);
     evaluations++;
     const w = nd[1];
-    for (let c = 0; c < m; c++) if (!Number.isFinite(fv[c] * w)) return false;
+    for (let c = 0; c < m; c++)
+      if (!Number.isFinite(fv[c] * w)) {
+        badComponent = c;
+        return false;
+      }
     for (let c = 0; c < m; c++) {
       const term = fv[c] * w;
       into[c] += term;
@@ -179,23 +278,46 @@ function deQuadrature(f: VFn, m: number, node: NodeMap, opts: Required<QuadOptio
   };
   const track = (side: number) => {
     const d = nd[2];
-    if (!(d < Infinity)) return;
     const o = side * m;
-    if (d < endDist[side]) {
-      nextDist[side] = endDist[side];
-      endDist[side] = d;
+    const D = nd[3];
+    if (D > farDist[side]) {
+      far2Dist[side] = farDist[side];
+      farDist[side] = D;
+      farX[side] = nd[0];
       for (let c = 0; c < m; c++) {
-        nextF[o + c] = endF[o + c];
-        endF[o + c] = Math.abs(fv[c]);
+        far2F[o + c] = farF[o + c];
+        farF[o + c] = Math.abs(fv[c]);
       }
-    } else if (d < nextDist[side] && d > endDist[side]) {
-      nextDist[side] = d;
-      for (let c = 0; c < m; c++) nextF[o + c] = Math.abs(fv[c]);
+    } else if (D > far2Dist[side] && D < farDist[side]) {
+      far2Dist[side] = D;
+      for (let c = 0; c < m; c++) far2F[o + c] = Math.abs(fv[c]);
+    }
+    if (!(d < Infinity)) return;
+    const nds = nearD[side];
+    if (!(d < nds[2]) || d === nds[0] || d === nds[1]) return;
+    const nfs = nearF[side];
+    // Insert into the sorted triple (the array moved out at the end is reused).
+    let pos = 2;
+    while (pos > 0 && d < nds[pos - 1]) pos--;
+    const spare = nfs[2];
+    for (let i = 2; i > pos; i--) {
+      nds[i] = nds[i - 1];
+      nfs[i] = nfs[i - 1];
+    }
+    nds[pos] = d;
+    spare.set(fv);
+    nfs[pos] = spare;
+    if (nd[4] !== 1) exactEnd[side] = false;
+    if (pos === 0) {
+      endDist[side] = d;
+      endX[side] = nd[0];
     }
   };
   const usable = () => nd[1] !== 0 && nd[1] !== Infinity;
 
-  if (!node(0, nd) || !visit(sum, l1)) return failedVec(m, evaluations);
+  nd[3] = NaN;
+  if (!node(0, nd)) return failedVec(m, evaluations);
+  if (!visit(sum, l1)) return nonFinite();
   // Level 0: h = 1, walk outwards on each side until the terms are negligible.
   const tmax = [0, 0];
   const before = new Float64Array(m);
@@ -210,7 +332,10 @@ function deQuadrature(f: VFn, m: number, node: NodeMap, opts: Required<QuadOptio
       }
       before.set(sum);
       if (!visit(sum, l1)) {
-        cutAtEnd[side] = true; // blow-up at the end of the range: cut the side here
+        // Blow-up at the end of the range (e.g. an intermediate that underflows, then 0/0): cut
+        // the side here; finer levels still try the nodes between k − 1 and k and skip failures.
+        cutAtEnd[side] = true;
+        tmax[side] = k;
         break;
       }
       tmax[side] = k;
@@ -245,32 +370,75 @@ function deQuadrature(f: VFn, m: number, node: NodeMap, opts: Required<QuadOptio
           // In the outermost unit of t (the cut-off tail, e.g. 0·∞ far out) skip the node;
           // anywhere else a non-finite value is a genuine failure.
           if (t > limit - 1) continue;
-          return failedVec(m, evaluations);
+          return nonFinite();
         }
         track(side);
       }
     }
     let allOk = level >= opts.minLevels && (anyMass || opts.zeroIsConverged);
     let allWithin = true;
+    let failure: QuadFailure | undefined;
+    let worst = 0;
     for (let c = 0; c < m; c++) {
       sum[c] += add[c];
       l1[c] += addAbs[c];
       const next = sum[c] * h;
-      const est = refinementEstimate(Math.abs(next - values[c]), diffs, c);
       let endMass = 0;
+      let endCorr = 0;
+      let worstSide = -1;
+      let worstSideMass = 0;
       for (let side = 0; side < 2; side++) {
-        if (cutAtEnd[side] && endDist[side] < Infinity) {
-          endMass += endMassEstimate(endDist[side], endF[side * m + c], nextDist[side], nextF[side * m + c]);
+        if (!cutAtEnd[side]) continue;
+        let mass = 0;
+        if (endDist[side] < Infinity) {
+          // Finite end: the mass beyond the closest node is added (power-law extrapolation); its
+          // uncertainty is the error.
+          for (let i = 0; i < 3; i++) {
+            dTmp[i] = nearD[side][i];
+            fTmp[i] = nearF[side][i][c];
+          }
+          endCorrection(dTmp, fTmp, corrBuf);
+          if (exactEnd[side]) {
+            endCorr += corrBuf[0];
+            mass = corrBuf[1];
+          } else {
+            // Nodes rounded onto doubles near the end: their weights belong to other points, so
+            // nothing is extrapolated and the whole estimated mass beyond is error.
+            mass = Math.max(Math.abs(corrBuf[0]), corrBuf[1]);
+          }
+        } else if (farDist[side] > 0) mass = farMassEstimate(farDist[side], farF[side * m + c], far2Dist[side], far2F[side * m + c]);
+        endMass += mass;
+        if (mass > worstSideMass) {
+          worstSideMass = mass;
+          worstSide = side;
         }
       }
-      values[c] = next;
+      // Refinement error of the corrected value (the extrapolated end mass shrinks as nodes approach the end).
+      const est = refinementEstimate(Math.abs(next + endCorr - values[c]), diffs, c);
+      values[c] = next + endCorr;
       errors[c] = est + endMass + auxSum[c] * h;
       const tol = Math.max(opts.atol, opts.rtol * l1[c] * h);
       if (!(est <= tol)) allOk = false;
-      if (!(est + endMass <= tol)) allWithin = false;
+      if (!(est + endMass <= tol)) {
+        allWithin = false;
+        const ratio = (est + endMass) / tol;
+        if (!failure || ratio > worst) {
+          worst = ratio;
+          if (worstSide >= 0 && !(endMass < est)) {
+            failure =
+              endDist[worstSide] < Infinity
+                ? { reason: 'end-mass', component: c, at: endX[worstSide], distance: endDist[worstSide], estimate: endMass, tolerance: tol }
+                : { reason: 'tail', component: c, at: farX[worstSide], estimate: endMass, tolerance: tol };
+          } else failure = { reason: 'unsettled', component: c, at: NaN, estimate: est, tolerance: tol };
+        }
+      }
     }
     // Refinement has converged: mass beyond a representable end cannot be reduced further.
-    if (allOk) return { values, errors, evaluations, converged: allWithin };
+    if (allOk) return allWithin ? { values, errors, evaluations, converged: true } : { values, errors, evaluations, converged: false, failure };
+    if (level === opts.maxLevels) {
+      const fail = failure ?? (anyMass ? undefined : { reason: 'no-mass' as const, component: 0, at: NaN });
+      return { values, errors, evaluations, converged: false, failure: fail };
+    }
   }
   return { values, errors, evaluations, converged: false };
 }
@@ -308,6 +476,8 @@ function tanhSinhVec(f: VFnEnd, m: number, a: number, b: number, opts: TanhSinhO
     out[0] = x;
     out[1] = (half * HALF_PI * Math.cosh(t) * 4 * e) / ((1 + e) * (1 + e));
     out[2] = useDistances ? d : t >= 0 ? b - x : x - a; // the distance f actually sees
+    out[3] = NaN;
+    out[4] = useDistances || out[2] === d ? 1 : 0;
     return true;
   };
   return deQuadrature((x, out) => f(x, out, toUpper, toLower), m, node, resolveOptions(opts), aux);
@@ -348,6 +518,8 @@ function expSinhVec(f: VFn, m: number, a: number, dir: 1 | -1, opts: ScaleOption
     out[0] = x;
     out[1] = d * HALF_PI * Math.cosh(t);
     out[2] = t < 0 ? Math.abs(x - a) : Infinity;
+    out[3] = t > 0 ? d : NaN;
+    out[4] = out[2] === d ? 1 : 0;
     return true;
   };
   return deQuadrature(f, m, node, resolveOptions(opts), aux);
@@ -372,6 +544,7 @@ function sinhSinhVec(f: VFn, m: number, center: number, scale: number, opts: Qua
     out[0] = x;
     out[1] = scale * HALF_PI * Math.cosh(t) * Math.cosh(u);
     out[2] = Infinity;
+    out[3] = Math.abs(x - center);
     return true;
   };
   return deQuadrature(f, m, node, resolveOptions(opts), aux);
@@ -488,6 +661,7 @@ function seriesVec(f: VFn, m: number, start: number, opts: SeriesOptions | undef
   const abs = new Float64Array(m);
   const auxSum = new Float64Array(m);
   const prev = new Float64Array(m).fill(NaN);
+  const prevRatio = new Float64Array(m).fill(Infinity);
   const tail = new Float64Array(m).fill(Infinity);
   let anyMass = false;
   let ok = 0;
@@ -506,7 +680,7 @@ function seriesVec(f: VFn, m: number, start: number, opts: SeriesOptions | undef
     let small = true;
     for (let c = 0; c < m; c++) {
       const t = fv[c];
-      if (!Number.isFinite(t)) return failedVec(m, n + 1);
+      if (!Number.isFinite(t)) return failedVec(m, n + 1, { reason: 'non-finite', component: c, at: k, value: t });
       if (aux) auxSum[c] += Math.abs(aux.err[c]);
       // Neumaier-compensated summation
       const s = sum[c] + t;
@@ -518,10 +692,18 @@ function seriesVec(f: VFn, m: number, start: number, opts: SeriesOptions | undef
       if (abs[c] === 0) {
         tail[c] = 0; // nothing yet in this component; decided by the others
       } else if (a <= prev[c]) {
+        // Ratio bound: if the term ratios r_j = |t_{j+1}/t_j| never increase from here on, the tail
+        // is at most |t_k|·Σ_{i≥1} r^i = |t_k|·r/(1 − r) with r = |t_k/t_{k−1}|. While the ratios
+        // still increase towards their limit (e.g. negative binomial with r < 1) that limit is
+        // bounded by extrapolating the last change over as many terms again, r* = r + n·Δr
+        // (≥ the limit when the ratio approaches it like 1/n or faster).
         const r = prev[c] > 0 ? a / prev[c] : 0;
-        tail[c] = r < 1 ? (a * r) / (1 - r) : Infinity;
+        const rb = r <= prevRatio[c] ? r : r + (n + 1) * (r - prevRatio[c]);
+        tail[c] = rb < 1 ? (a * rb) / (1 - rb) : Infinity;
+        prevRatio[c] = r;
         if (!(tail[c] <= 0.01 * Math.max(atol, rtol * abs[c]))) small = false;
       } else {
+        prevRatio[c] = prev[c] > 0 ? a / prev[c] : Infinity;
         tail[c] = Infinity;
         small = false;
       }
@@ -535,15 +717,23 @@ function seriesVec(f: VFn, m: number, start: number, opts: SeriesOptions | undef
       if (++ok >= 2) return result(n + 1, true);
     } else ok = 0;
   }
-  return result(maxTerms, false);
+  const r = result(maxTerms, false);
+  let worst = 0;
+  for (let c = 1; c < m; c++) if (!(tail[c] <= tail[worst])) worst = c;
+  r.failure = { reason: 'series', component: worst, at: maxTerms, estimate: tail[worst], tolerance: Math.max(atol, rtol * abs[worst]) };
+  return r;
 }
 
 /**
  * Σ_{k ≥ start} f(k) over integers (Neumaier-compensated). Stops once the terms decrease and the
- * geometric tail bound |t_k|·r/(1 − r), r = |t_k/t_{k−1}|, is below 0.01·max(atol, rtol·Σ|t|) on
+ * ratio-test tail bound |t_k|·r/(1 − r), r = |t_k/t_{k−1}|, is below 0.01·max(atol, rtol·Σ|t|) on
  * two consecutive terms (terms are cheap, so the sum aims below the tolerance); `error` is that
- * tail bound. Hitting `maxTerms` gives converged = false. Leading zero terms (e.g. an underflowing
- * pmf far left of its mode) never stop the sum.
+ * tail bound. The bound is rigorous once the term ratios are non-increasing (every pmf of the
+ * Poisson / COM-Poisson kind, times polynomial or logarithmic features, eventually); while the
+ * ratios still increase, r is replaced by r + n·Δr (a bound for ratios that approach their limit
+ * like 1/n, e.g. negative binomial with r < 1). Hitting `maxTerms` gives converged = false and a
+ * 'series' failure. Leading zero terms (e.g. an underflowing pmf far left of its mode) never stop
+ * the sum.
  */
 export function sumSeries(f: Fn1, start: number, opts?: SeriesOptions): QuadResult {
   return toScalar(seriesVec(vec1(f), 1, start, opts));
@@ -635,7 +825,8 @@ function combine(m: number, parts: VectorQuadResult[]): VectorQuadResult {
     evaluations += p.evaluations;
     converged &&= p.converged;
   }
-  return { values, errors, evaluations, converged };
+  const failed = parts.find((p) => p.failure);
+  return failed ? { values, errors, evaluations, converged, failure: failed.failure } : { values, errors, evaluations, converged };
 }
 
 /** Breakpoints strictly inside (lo, hi), sorted and de-duplicated. */

@@ -30,6 +30,12 @@ export interface Metric {
 
 /** Numeric closures for one family, produced by the compile stage. */
 export interface CompiledFamily extends Metric {
+  /**
+   * Where and why the most recent quadrature or series behind any of these closures failed (the
+   * closures return NaN instead of throwing): object, entry, θ, integrand, position and reason.
+   * null when none has failed.
+   */
+  lastFailure?(): string | null;
   readonly name: string;
   readonly paramNames: readonly string[];
   /** Names of the data variables (['x'] or ['x1','x2']). */
