@@ -26,6 +26,7 @@ import { expectationEngine, klQuadrature, logDensitySampler, complementKind, vec
 import type { ExpectationFailure, QuadratureSettings, SupportInfo } from './expectation.js';
 import { printJs } from './printJs.js';
 import { UNROLLED_RAISE_MAX_DIM, unrolledRaise, unrolledRaiseSource } from './unrolledRaise.js';
+import { normalizerEvaluator } from './normalizer.js';
 import {
   christoffelFirstFromDg,
   raiseFirstIndex,
@@ -150,7 +151,7 @@ export function compileThetaObject(
         if (e < 0) e = 0;
         const k = f.integrand < 0 ? f.dropped[0] : f.integrand;
         report(
-          `${name}${entryName(e, trees.length, d.params)} at ${pointText(theta, d.params)} needs E[f] with f = ${short(integrands[k])}; ` + f.message,
+          `${name}${entryName(e, trees.length, d.params.slice(0, d.dim))} at ${pointText(theta, d.params.slice(0, d.dim))} needs E[f] with f = ${short(integrands[k])}; ` + f.message,
         );
       }
       return res;
@@ -177,22 +178,33 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
   const methods: Record<string, string> = {};
   if (breakpoints) source.breakpoints = breakpoints.source;
 
+  // A series normaliser: its symbols (log Z, ∂^α log Z) become extra inputs after θ, computed per θ.
+  const norm = d.normalizer ? normalizerEvaluator(d.normalizer, d.params, consts, settings.rtol, report) : null;
+  const P = norm ? [...d.params, ...norm.names] : d.params;
+  const aug = norm ? (theta: ArrayLike<number>): ArrayLike<number> => norm.augment(theta) : (theta: ArrayLike<number>) => theta;
+  const dc: Derivation = norm ? { ...d, params: P } : d;
+  if (norm) {
+    source.normalizer = norm.source;
+    methods.normalizer = 'series (log space, ratio-test tail bound)';
+  }
+
   // log-density and score (per sample).
-  const ld = compileExprs([d.logDensity], { theta: d.params, x: vars }, consts) as DataBundle;
+  const ld = compileExprs([d.logDensity], { theta: P, x: vars }, consts) as DataBundle;
   source.logDensity = ld.source;
   const ldOut = new Float64Array(1);
-  const logDensity = (x: DataPoint, theta: ArrayLike<number>): number => ld.evaluate(x, theta, ldOut)[0];
-  const lSample = logDensitySampler(d.logDensity, d.params, info, consts);
-  const sc = compileExprs(d.score, { theta: d.params, x: vars }, consts) as DataBundle;
+  const logDensity = (x: DataPoint, theta: ArrayLike<number>): number => ld.evaluate(x, aug(theta), ldOut)[0];
+  const lSampleP = logDensitySampler(d.logDensity, P, info, consts);
+  const lSample = norm ? (theta: ArrayLike<number>) => lSampleP(aug(theta)) : lSampleP;
+  const sc = compileExprs(d.score, { theta: P, x: vars }, consts) as DataBundle;
   source.score = sc.source;
   methods.score = 'closed-form';
 
   /** Compiles one symbolic θ-object and records its generated source and route under `name`. */
   const compiled = (name: string, entries: unknown): ThetaFn => {
-    const o = compileThetaObject(flatten(entries), d, info, settings, name, report);
+    const o = compileThetaObject(flatten(entries), dc, info, settings, name, report);
     source[name] = o.source;
     methods[name] = o.method;
-    return o.evaluate;
+    return norm ? (theta, out) => o.evaluate(aug(theta), out) : o.evaluate;
   };
 
   // Fisher metric.
@@ -335,7 +347,7 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
     for (let i = 0; i < n; i++) for (let j = i; j < n; j++) for (let k = j; k < n; k++) idx.push([i, j, k]);
     const prod = (a: MathNode, b: MathNode): MathNode => new OperatorNode('*', 'multiply', [a, b]);
     const trees = idx.map(([i, j, k]) => prod(prod(d.score[i], d.score[j]), d.score[k]));
-    const bundle = compileExprs([...trees, d.logDensity], { theta: d.params, x: vars, complement: complementKind(info) }, consts) as DataBundle;
+    const bundle = compileExprs([...trees, d.logDensity], { theta: P, x: vars, complement: complementKind(info) }, consts) as DataBundle;
     source.amariChentsov = bundle.factorySource;
     const ev = vectorExpectation(info, bundle, idx.length, {
       ...settings,
@@ -347,7 +359,7 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
     const vals = new Float64Array(idx.length);
     amariChentsov = (theta, out) => {
       const res = out ?? new Float64Array(n3);
-      ev(theta, vals);
+      ev(aug(theta), vals);
       idx.forEach(([i, j, k], m) => {
         const v = vals[m];
         for (const [a, b, c] of [[i, j, k], [i, k, j], [j, i, k], [j, k, i], [k, i, j], [k, j, i]]) res[(a * n + b) * n + c] = v;
@@ -384,10 +396,10 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
   methods.riemann = methods.d2Fisher === 'finite-difference' ? 'finite-difference' : 'numeric';
   methods.curvature = methods.riemann;
   if (d.scalarCurvature && !containsExpect([d.scalarCurvature])) {
-    const o = compileExprs([d.scalarCurvature], { theta: d.params }, consts);
+    const o = compileExprs([d.scalarCurvature], { theta: P }, consts);
     source.scalarCurvature = o.source;
     const buf = new Float64Array(1);
-    scalarCurvature = (theta) => o.evaluate(theta, buf)[0];
+    scalarCurvature = (theta) => o.evaluate(aug(theta), buf)[0];
     methods.curvature = 'closed-form';
   }
 
@@ -417,13 +429,13 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
     methods: Object.freeze(methods),
     source: Object.freeze(source),
     logDensity,
-    score: sc.evaluate,
+    score: norm ? (x, theta, out) => sc.evaluate(x, aug(theta), out) : sc.evaluate,
     logDensityFactory: (theta: ArrayLike<number>) => {
-      const f = ld.factory(theta);
+      const f = ld.factory(aug(theta));
       const o = new Float64Array(1);
       return (x: DataPoint) => f(x, o)[0];
     },
-    scoreFactory: sc.factory,
+    scoreFactory: norm ? (theta: ArrayLike<number>) => sc.factory(aug(theta)) : sc.factory,
     fisher,
     dFisher,
     christoffelFirst,

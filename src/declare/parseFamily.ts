@@ -9,14 +9,14 @@ import { FamilyError } from '../core/errors.js';
 import type { FamilyProblem } from '../core/errors.js';
 import { BUILTIN_CONSTANTS, FUNCTIONS } from '../core/functions.js';
 import { SAMPLER_ARITY } from '../core/samplerNames.js';
-import type { Expr, ExpFamSpec, FamilySpec, ParamDomain, ParamSpec, SamplerSpec, SupportSpec } from './types.js';
+import type { Expr, ExpFamSpec, FamilySpec, NormalizerSpec, ParamDomain, ParamSpec, SamplerSpec, SupportSpec } from './types.js';
 import { checkFamilyText, excerpt } from './texWhitelist.js';
 import { canonicalFeature, symbolsOf, tryParseExpression } from './whitelist.js';
 
 /** Top-level fields of a family file. Anything else is reported (typo protection). */
 export const FAMILY_FIELDS: readonly string[] = Object.freeze([
   'name', 'title', 'params', 'constraints', 'constants', 'variables', 'support', 'breakpoints',
-  'logDensity', 'expfam', 'moments', 'fisher', 'sampler', 'notes',
+  'logDensity', 'expfam', 'moments', 'fisher', 'sampler', 'notes', 'normalizer',
 ]);
 const REQUIRED_FIELDS = ['name', 'title', 'params', 'variables', 'support', 'logDensity'];
 
@@ -416,6 +416,11 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
     variables: new Set(variables),
   };
 
+  // normalizer (its name may appear in the log-density, as log(Z) only)
+  const noE = get(top, 'normalizer');
+  const normalizer = noE ? parseNormalizer(ctx, noE.value, syms, declare) : null;
+  if (normalizer) syms.all.add(normalizer.name);
+
   // support
   let support: SupportSpec | null = null;
   const supE = get(top, 'support');
@@ -442,6 +447,7 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
     } else {
       logDensity = parseExpr(ctx, ldE.value, 'logDensity', syms, true);
     }
+    if (normalizer && logDensity) checkNormalizerUse(ctx, ldE.value, logDensity, normalizer.name);
     if (logDensity && paramsOk) {
       const used = new Set<string>();
       for (const e of logDensityCases ? [...logDensityCases.values()] : [logDensity]) for (const s of symbolsOf(e)) used.add(s);
@@ -508,9 +514,65 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
     moments,
     fisher,
     sampler,
+    normalizer,
     notes,
     locations: Object.freeze({ ...ctx.textLocations }),
   };
+}
+
+const NORMALIZER_KEYS = ['name', 'sum', 'over', 'index'];
+
+/** `normalizer: { name: Z, sum: "<term in j>", over: nonnegint | {integers: [lo, hi]}, index: j }`. */
+function parseNormalizer(
+  ctx: Ctx,
+  node: YamlNode | null,
+  syms: Symbols,
+  declare: (n: string, node: YamlNode | null, field: string, what: string) => boolean,
+): NormalizerSpec | null {
+  const f = 'normalizer';
+  if (!isMap(node)) {
+    ctx.err(node, f, `must be a map {name, sum, over, index}, got ${describe(node)}`);
+    return null;
+  }
+  const es = entries(ctx, node, f);
+  checkKeys(ctx, node, es, NORMALIZER_KEYS, f, ['name', 'sum', 'over']);
+  const nE = get(es, 'name');
+  const iE = get(es, 'index');
+  const name = nE ? scalarString(ctx, nE.value, `${f}.name`) : null;
+  const index = iE ? scalarString(ctx, iE.value, `${f}.index`) : 'j';
+  const nameOk = name !== null && declare(name, nE!.value, `${f}.name`, 'normalizer');
+  const indexOk = index !== null && declare(index, iE ? iE.value : node, `${f}.index`, 'summation index');
+  let over: NormalizerSpec['over'] | null = null;
+  const oE = get(es, 'over');
+  if (oE) {
+    const s = parseSupport(ctx, oE.value, 1);
+    if (s && s.kind === 'nonnegint') over = { kind: 'nonnegint' };
+    else if (s && s.kind === 'integers') over = s;
+    else if (s) ctx.err(oE.value, `${f}.over`, 'must be nonnegint or {integers: [lo, hi]}');
+  }
+  let term: Expr | null = null;
+  const sE = get(es, 'sum');
+  if (sE && indexOk) {
+    const inTerm: Symbols = { theta: new Set([...syms.theta, index!]), all: new Set([...syms.theta, index!]), variables: syms.variables };
+    term = parseExpr(ctx, sE.value, `${f}.sum`, inTerm, false);
+  }
+  if (!nameOk || !indexOk || !over || !term) return null;
+  return { name: name!, index: index!, term, over };
+}
+
+/** The normaliser may appear in the log-density only as log(Z) (derive keeps log Z as one symbol). */
+function checkNormalizerUse(ctx: Ctx, node: YamlNode | null, l: Expr, z: string): void {
+  let bad = false;
+  let seen = false;
+  l.traverse((n, _path, parent) => {
+    const a = n as Expr & { type: string; name?: string };
+    if (a.type !== 'SymbolNode' || a.name !== z) return;
+    const p = parent as (Expr & { type: string; fn?: { name?: string }; args?: Expr[] }) | null;
+    if (p && p.type === 'FunctionNode' && p.fn?.name === 'log' && p.args?.length === 1) seen = true;
+    else if (!(p && p.type === 'FunctionNode' && (p.fn as unknown) === n)) bad = true;
+  });
+  if (bad) ctx.err(node, 'logDensity', `the normalizer "${z}" may appear only as log(${z}), e.g. "… - log(${z})"`);
+  else if (!seen) ctx.err(node, 'logDensity', `the normalizer "${z}" is declared but the log-density does not use log(${z})`);
 }
 
 /** First line of a yaml error message, without its trailing " at line L, column C:". */
@@ -554,13 +616,15 @@ function parseSupport(ctx: Ctx, node: YamlNode | null, nvars: number): SupportSp
     const nums: number[] = [];
     items.forEach((it, i) => {
       const v = isScalar(it) ? it.value : undefined;
-      if (typeof v !== 'number' || !Number.isFinite(v)) ctx.err(it, `${f}.${key}[${i}]`, `must be a finite number, got ${describe(it)}`);
+      // integers: [lo, .inf] (or [-.inf, hi]) is a half-infinite range, e.g. the positive integers.
+      const inf = key === 'integers' && (v === (i === 0 ? -Infinity : Infinity));
+      if (typeof v !== 'number' || !(Number.isFinite(v) || inf)) ctx.err(it, `${f}.${key}[${i}]`, `must be a finite number, got ${describe(it)}`);
       else nums.push(v);
     });
     if (nums.length !== items.length) return null;
     if (key === 'integers') {
-      if (nums.length !== 2 || !nums.every(Number.isInteger) || nums[0] > nums[1]) {
-        ctx.err(value, `${f}.integers`, 'must be [lo, hi] with integers lo ≤ hi');
+      if (nums.length !== 2 || !nums.every((v) => Number.isInteger(v) || !Number.isFinite(v)) || nums[0] > nums[1]) {
+        ctx.err(value, `${f}.integers`, 'must be [lo, hi] with integers lo ≤ hi (hi may be .inf, or lo -.inf)');
         return null;
       }
       s = { kind: 'integers', lo: nums[0], hi: nums[1] };

@@ -48,6 +48,21 @@ export interface SamplerSpec {
   readonly args: readonly Expr[];
 }
 
+/**
+ * A normaliser declared as a series, Z(θ) = Σ_{index ∈ over} term(index; θ) (term > 0). The
+ * log-density uses it only as `log(Z)`; derive keeps log Z as one symbol (see core/normalizer.ts).
+ */
+export interface NormalizerSpec {
+  /** The name used in the log-density, e.g. `Z`. */
+  readonly name: string;
+  /** Summation index, e.g. `j` (default). */
+  readonly index: string;
+  /** The term t(index; θ), an expression of the index, parameters and constants. */
+  readonly term: Expr;
+  /** Index range: nonnegint (0, 1, 2, …) or integers lo..hi (either bound may be infinite only via nonnegint). */
+  readonly over: { readonly kind: 'nonnegint' } | { readonly kind: 'integers'; readonly lo: number; readonly hi: number };
+}
+
 export interface FamilySpec {
   readonly name: string;
   readonly title: string;
@@ -76,6 +91,8 @@ export interface FamilySpec {
   /** Optional closed-form Fisher matrix declared by the author (rows), with its source. */
   readonly fisher: { readonly matrix: readonly (readonly Expr[])[]; readonly source: string } | null;
   readonly sampler: SamplerSpec | null;
+  /** Series normaliser (`normalizer:` block), or null. */
+  readonly normalizer?: NormalizerSpec | null;
   /** Free-text notes (literature, parametrization). */
   readonly notes: string;
   /** Line and column of the fields whose text reaches LaTeX/HTML (`title`, `notes`, `params[i].tex`, `fisher.source`). */

@@ -17,6 +17,7 @@ import { christoffelFirstKind, christoffelSecondKind, inverseMetric } from './ch
 import { scalarCurvature } from './curvature.js';
 import { amariChentsovTensor } from './amariChentsov.js';
 import { klDivergence } from './kl.js';
+import { deriveNormalizer } from './normalizer.js';
 import { simplify } from './simplify.js';
 
 export interface DeriveOptions extends ExpectOptions {
@@ -85,6 +86,7 @@ export function deriveFamilyWith(spec: FamilySpec, opts: DeriveOptions = {}): De
     amariChentsov: ac.tensor,
     scalarCurvature: R,
     kl: kl ? { expr: kl.expr, toSymbols: kl.toSymbols } : null,
+    normalizer: deriveNormalizer(spec, [l, score, hessian, g, dFisher, d2Fisher, christoffelFirst, christoffel, ac.tensor, R]),
     routes,
     steps,
     millis: performance.now() - t0,

@@ -10,6 +10,7 @@
  * ∂_m E[f] = E[∂_m f + f·∂_m l], which needs the log-density l: pass it in the context.
  */
 import type { MathNode } from 'mathjs';
+import { normalizerDerivative } from '../core/normalizer.js';
 import {
   ONE,
   ZERO,
@@ -25,6 +26,7 @@ import {
   opOf,
   pow,
   sub,
+  sym,
   symbolName,
   type AnyNode,
   type Expr,
@@ -95,8 +97,13 @@ function d(node: Expr, wrt: string, ctx: DiffContext, memo: Memo): Expr {
   switch (a.type) {
     case 'ConstantNode':
       return ZERO;
-    case 'SymbolNode':
-      return symbolName(node) === wrt ? ONE : ZERO;
+    case 'SymbolNode': {
+      const name = symbolName(node) as string;
+      if (name === wrt) return ONE;
+      // ∂ of a series normaliser's log Z (or of one of its derivatives) is the next derivative symbol.
+      const dn = normalizerDerivative(name, wrt);
+      return dn === null ? ZERO : sym(dn);
+    }
     case 'ParenthesisNode':
       return D(a.content!);
     case 'OperatorNode': {

@@ -27,6 +27,7 @@ import {
   type Expr,
 } from './build.js';
 import { differentiate, partial } from './differentiate.js';
+import { replaceLogNormalizer } from './normalizer.js';
 import { expandTerms, simplify, simplifyTree } from './simplify.js';
 
 /** Largest finite support summed symbolically (e.g. binomial10 has 11 points). */
@@ -50,7 +51,7 @@ export interface FamilyContext {
 
 export function familyContext(spec: FamilySpec): FamilyContext {
   const params = spec.params.map((p) => p.name);
-  const l = strip(spec.logDensity);
+  const l = replaceLogNormalizer(strip(spec.logDensity), spec);
   const expfam = spec.expfam
     ? { eta: spec.expfam.eta.map((e) => simplify(strip(e))), A: simplify(strip(spec.expfam.A)), ET: spec.expfam.ET.map((e) => simplify(strip(e))) }
     : null;

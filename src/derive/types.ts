@@ -11,6 +11,7 @@
  * evaluates it by quadrature/summation over the family's support, split at its breakpoints.
  */
 import type { Expr, FamilySpec } from '../declare/types.js';
+import type { NormalizerDerivation } from './normalizer.js';
 
 /** How an object was obtained, for reports and the CLI (`methods`). */
 export type Route =
@@ -57,6 +58,8 @@ export interface Derivation {
    * Symbols: the parameter names stand for `from`, `toSymbols[i]` for the i-th parameter of `to`.
    */
   readonly kl: { readonly expr: Expr; readonly toSymbols: readonly string[] } | null;
+  /** Series behind the symbols of a declared `normalizer:` (log Z and its derivatives), or null. */
+  readonly normalizer?: NormalizerDerivation | null;
   /** Which route produced each object: keys 'fisher', 'christoffel', 'curvature', 'amariChentsov', 'kl'. */
   readonly routes: Readonly<Record<string, Route>>;
   readonly steps: readonly Step[];
