@@ -167,8 +167,10 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
   const n3 = n2 * n;
   const consts = spec.constants;
   let lastFailure: string | null = null;
+  let normalizerFailed = false;
   const report = (message: string): void => {
-    lastFailure = message;
+    // A failed normaliser series makes every later expectation at that θ fail too: keep its message.
+    if (!normalizerFailed) lastFailure = message;
   };
   const settings: QuadratureSettings = { rtol: options.rtol ?? 1e-13 };
   const vars = spec.variables;
@@ -179,9 +181,20 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
   if (breakpoints) source.breakpoints = breakpoints.source;
 
   // A series normaliser: its symbols (log Z, ∂^α log Z) become extra inputs after θ, computed per θ.
-  const norm = d.normalizer ? normalizerEvaluator(d.normalizer, d.params, consts, settings.rtol, report) : null;
+  const norm = d.normalizer
+    ? normalizerEvaluator(d.normalizer, d.params, consts, settings.rtol, (message) => {
+        lastFailure = message;
+        normalizerFailed = true;
+      })
+    : null;
   const P = norm ? [...d.params, ...norm.names] : d.params;
-  const aug = norm ? (theta: ArrayLike<number>): ArrayLike<number> => norm.augment(theta) : (theta: ArrayLike<number>) => theta;
+  const aug = norm
+    ? (theta: ArrayLike<number>): ArrayLike<number> => {
+        const a = norm.augment(theta);
+        normalizerFailed = Number.isNaN(a[d.dim]);
+        return a;
+      }
+    : (theta: ArrayLike<number>) => theta;
   const dc: Derivation = norm ? { ...d, params: P } : d;
   if (norm) {
     source.normalizer = norm.source;
@@ -243,10 +256,29 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
     return h;
   };
 
+  /**
+   * A quadrature object whose integrals can fail where the metric's do not (higher-order integrands
+   * overflow in their intermediates nearer a singular end or far in a heavy tail than the mass
+   * needs): where it returns NaN, `fallback` (finite differences of the metric) gives the values,
+   * and the route says so.
+   */
+  const orFallback = (name: string, primary: ThetaFn, fallback: (theta: ArrayLike<number>) => Float64Array, how: string): ThetaFn => {
+    if (methods[name] !== 'quadrature') return primary;
+    methods[name] = `quadrature (${how} where it fails)`;
+    return (theta, out) => {
+      const r = primary(theta, out);
+      if (r.every((v) => Number.isFinite(v))) return r;
+      const f = fallback(theta);
+      if (f.every((v) => Number.isFinite(v))) r.set(f);
+      return r;
+    };
+  };
+  const fdDg = (theta: ArrayLike<number>): Float64Array => richardsonDerivatives(fisher, theta, n2, fdSteps(theta), false).first;
+
   let dFisher: ThetaFn;
   let d2Fisher: ThetaFn;
   if (d.dFisher) {
-    dFisher = compiled('dFisher', d.dFisher);
+    dFisher = orFallback('dFisher', compiled('dFisher', d.dFisher), fdDg, 'finite differences of the metric');
     if (d.d2Fisher) {
       const direct = compiled('d2Fisher', d.d2Fisher);
       if (methods.d2Fisher === 'quadrature') {
@@ -300,7 +332,13 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
   // Christoffel symbols, first and second kind.
   let christoffelFirst: ThetaFn;
   if (d.christoffelFirst) {
-    christoffelFirst = compiled('christoffelFirst', d.christoffelFirst);
+    const dgBuf = new Float64Array(n3);
+    christoffelFirst = orFallback(
+      'christoffelFirst',
+      compiled('christoffelFirst', d.christoffelFirst),
+      (theta) => christoffelFirstFromDg(dFisher(theta, dgBuf), n),
+      'from finite differences of the metric',
+    );
   } else {
     methods.christoffelFirst = derivMethod;
     const dg = new Float64Array(n3);
@@ -317,17 +355,25 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
   };
   let christoffel: ThetaFn;
   if (d.christoffel) {
-    christoffel = compiled('christoffel', d.christoffel);
+    const cfBuf = new Float64Array(n3);
+    const gBuf = new Float64Array(n2);
+    const cws = raiseWorkspace(n);
+    christoffel = orFallback(
+      'christoffel',
+      compiled('christoffel', d.christoffel),
+      (theta) => raiseFirstIndex(fisher(theta, gBuf), christoffelFirst(theta, cfBuf), n, undefined, cws),
+      'from finite differences of the metric',
+    );
   } else if (unrolled && d.christoffelFirst && methods.fisher === 'closed-form' && !containsExpect(flatten(d.christoffelFirst))) {
     // g and Γ_ij,l in one generated bundle (one CSE pass over both), then the unrolled solve.
     const firstTrees = flatten(d.christoffelFirst);
-    const bundle = compileThetaObject([...flatten(d.fisher), ...firstTrees], d, info, settings);
+    const bundle = compileThetaObject([...flatten(d.fisher), ...firstTrees], dc, info, settings);
     const zero = firstTrees.map((e) => isConst(e, 0));
     const solve = unrolledRaise(n, zero);
     source.christoffel = `${bundle.source}\n// raise: ${n}×${n} LDLᵀ, unrolled, zero entries of Γ_ij,k skipped\n${unrolledRaiseSource(n, zero)}`;
     methods.christoffel = 'closed-form + unrolled LDLᵀ';
     const s = new Float64Array(n2 + n3);
-    christoffel = (theta, out) => solve(bundle.evaluate(theta, s) as Float64Array, out ?? new Float64Array(n3));
+    christoffel = (theta, out) => solve(bundle.evaluate(aug(theta), s) as Float64Array, out ?? new Float64Array(n3));
   } else {
     methods.christoffel = methods.christoffelFirst === 'closed-form' ? `closed-form + ${unrolled ? 'unrolled LDLᵀ' : 'LU'}` : methods.christoffelFirst;
     const ws = raiseWorkspace(n);

@@ -91,7 +91,11 @@ export function describeQuadFailure(info: SupportInfo, f: QuadFailure | undefine
         v === Infinity || v === -Infinity
           ? `${v > 0 ? '+' : '−'}Infinity (an overflow, or a pole that is not integrable)`
           : 'NaN (0/0, ∞ − ∞, 0·∞ or log of a negative number in the expression)';
-      return `${what} is ${kind} at ${near(f.at, f.distance)}, inside ${range}`;
+      const beyond =
+        f.estimate !== undefined
+          ? ` (the nodes beyond it were dropped, and the mass there, ~${fmtNum(f.estimate)}, exceeds the tolerance ${fmtNum(f.tolerance ?? NaN)})`
+          : '';
+      return `${what} is ${kind} at ${near(f.at, f.distance)}, inside ${range}${beyond}`;
     }
     case 'end-mass':
       return (

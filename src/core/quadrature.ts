@@ -199,7 +199,16 @@ function endCorrection(d: readonly number[], f: readonly number[], out: Float64A
   }
   out[0] = (d0 * f0) / (1 - a01);
   const a12 = localExponent(d[1], f[1], d[2], f[2]);
-  out[1] = a12 === a12 && a12 < MAX_END_EXPONENT ? Math.abs(out[0] - (d0 * f0) / (1 - a12)) : Math.abs(out[0]);
+  if (!(a12 === a12 && a12 < MAX_END_EXPONENT)) {
+    out[1] = Math.abs(out[0]);
+    return;
+  }
+  // The local exponent drifts (logarithmic factors: α_eff = α − k/ln(1/d)): continue its drift over
+  // the remaining ln(1/d0) at the rate measured between the two pairs, and take the change of the
+  // extrapolated mass as the error (0 for an exact power law).
+  const span = 0.5 * Math.log(d[2] / d0);
+  const aEnd = a01 + ((a01 - a12) * Math.log(1 / d0)) / span;
+  out[1] = !(aEnd < MAX_END_EXPONENT) ? Infinity : Math.max(Math.abs(out[0] - (d0 * f0) / (1 - a12)), Math.abs(out[0] - (d0 * f0) / (1 - aEnd)));
 }
 
 /**
@@ -248,6 +257,8 @@ function deQuadrature(f: VFn, m: number, node: NodeMap, opts: Required<QuadOptio
   const far2Dist = [0, 0];
   const farX = [NaN, NaN];
   const cutAtEnd = [false, false];
+  // Per side: where a non-finite value cut the level-0 walk (reported if that side then fails).
+  const blowup: ({ x: number; value: number; distance: number } | null)[] = [null, null];
   let evaluations = 0;
   let anyMass = false;
   let badComponent = 0;
@@ -336,6 +347,7 @@ function deQuadrature(f: VFn, m: number, node: NodeMap, opts: Required<QuadOptio
         // the side here; finer levels still try the nodes between k − 1 and k and skip failures.
         cutAtEnd[side] = true;
         tmax[side] = k;
+        blowup[side] = { x: nd[0], value: fv[badComponent] * nd[1], distance: nd[2] };
         break;
       }
       tmax[side] = k;
@@ -425,10 +437,13 @@ function deQuadrature(f: VFn, m: number, node: NodeMap, opts: Required<QuadOptio
         if (!failure || ratio > worst) {
           worst = ratio;
           if (worstSide >= 0 && !(endMass < est)) {
-            failure =
-              endDist[worstSide] < Infinity
+            const b = blowup[worstSide];
+            failure = b
+              ? { reason: 'non-finite', component: c, at: b.x, value: b.value, estimate: endMass, tolerance: tol }
+              : endDist[worstSide] < Infinity
                 ? { reason: 'end-mass', component: c, at: endX[worstSide], distance: endDist[worstSide], estimate: endMass, tolerance: tol }
                 : { reason: 'tail', component: c, at: farX[worstSide], estimate: endMass, tolerance: tol };
+            if (b && b.distance < Infinity) failure.distance = b.distance;
           } else failure = { reason: 'unsettled', component: c, at: NaN, estimate: est, tolerance: tol };
         }
       }
