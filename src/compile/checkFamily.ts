@@ -14,6 +14,7 @@ import type { MathNode } from 'mathjs';
 import { cholesky } from '../core/linalg.js';
 import type { CompiledFamily } from '../core/types.js';
 import type { Derivation } from '../derive/types.js';
+import { normalizerEvaluator } from './normalizer.js';
 import { compileExprs } from './compileExprs.js';
 import type { DataBundle } from './compileExprs.js';
 import { expectationEngine, logDensitySampler, logNormaliser } from './expectation.js';
@@ -86,13 +87,18 @@ export function checkFamily(d: Derivation, c: CompiledFamily): Check[] {
     variables: spec.variables,
     breakpoints: spec.breakpoints.length ? compileExprs(spec.breakpoints, { theta: d.params }, spec.constants).evaluate : null,
   };
-  const lSample = logDensitySampler(d.logDensity, d.params, info, spec.constants);
+  // A series normaliser's symbols (log Z, …) are extra inputs after θ.
+  const norm = d.normalizer ? normalizerEvaluator(d.normalizer, d.params, spec.constants, 1e-13) : null;
+  const P = norm ? [...d.params, ...norm.names] : d.params;
+  const aug = (th: ArrayLike<number>): ArrayLike<number> => (norm ? norm.augment(th) : th);
+  const lSampleP = logDensitySampler(d.logDensity, P, info, spec.constants);
+  const lSample = (th: ArrayLike<number>) => lSampleP(aug(th));
   const mul = (a: MathNode, b: MathNode): MathNode => new OperatorNode('*', 'multiply', [a, b]);
   const pairs: MathNode[] = [];
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) pairs.push(mul(d.score[i], d.score[j]));
-  const fisherQuad = expectationEngine(pairs, d.logDensity, d.params, info, spec.constants);
+  const fisherQuad = expectationEngine(pairs, d.logDensity, P, info, spec.constants);
   const ef = spec.expfam;
-  const etEngine = ef ? expectationEngine(ef.T, d.logDensity, d.params, info, spec.constants) : null;
+  const etEngine = ef ? expectationEngine(ef.T, d.logDensity, P, info, spec.constants) : null;
   const etBundle = ef ? compileExprs(ef.ET, { theta: d.params }, spec.constants) : null;
   const identity = ef
     ? (() => {
@@ -100,7 +106,7 @@ export function checkFamily(d: Derivation, c: CompiledFamily): Check[] {
         let rhs: MathNode = new OperatorNode('-', 'unaryMinus', [ef.A]);
         ef.eta.forEach((eta, a) => (rhs = new OperatorNode('+', 'add', [rhs, mul(eta, ef.T[a])])));
         rhs = new OperatorNode('+', 'add', [rhs, ef.base]);
-        return compileExprs([d.logDensity, rhs], { theta: d.params, x: spec.variables }, spec.constants) as DataBundle;
+        return compileExprs([d.logDensity, rhs], { theta: P, x: spec.variables }, spec.constants) as DataBundle;
       })()
     : null;
 
@@ -124,7 +130,7 @@ export function checkFamily(d: Derivation, c: CompiledFamily): Check[] {
       let worst = 0;
       let where = '';
       for (const x of dataPoints(d)) {
-        const v = identity.evaluate(x as number, th);
+        const v = identity.evaluate(x as number, aug(th));
         const diff = Math.abs(v[0] - v[1]) / (1 + Math.abs(v[0]));
         if (!(diff <= worst)) {
           worst = diff;
@@ -132,7 +138,7 @@ export function checkFamily(d: Derivation, c: CompiledFamily): Check[] {
         }
       }
       checks.push({ name: 'expfam identity', at, ok: worst <= 1e-10, value: worst, tol: 1e-10, detail: worst <= 1e-10 ? 'l = η·T − A + log h at sample points' : where });
-      const eq = etEngine.evaluate(th);
+      const eq = etEngine.evaluate(aug(th));
       const ed = etBundle.evaluate(th);
       let rel = 0;
       let bad = '';
@@ -154,7 +160,7 @@ export function checkFamily(d: Derivation, c: CompiledFamily): Check[] {
     checks.push({ name: 'fisher symmetric', at, ok: symOk, value: asym, tol: 1e-12 * gmax, detail: symOk ? `max |g_ij − g_ji| = ${asym}` : `g is not symmetric (max |g_ij − g_ji| = ${asym})` });
     const pd = cholesky(g, n) !== false;
     checks.push({ name: 'fisher positive definite', at, ok: pd, value: pd ? 1 : 0, tol: 0, detail: pd ? 'Cholesky factorization succeeded' : 'Cholesky factorization failed: g is not positive definite' });
-    const q = fisherQuad.evaluate(th);
+    const q = fisherQuad.evaluate(aug(th));
     let err = 0;
     let worstEntry = '';
     for (let i = 0; i < n * n; i++) {

@@ -17,6 +17,7 @@
  * The printer never simplifies beyond constant folding of numeric coefficients.
  */
 import type { MathNode } from 'mathjs';
+import { parseNormalizerSymbol } from '../../core/normalizer.js';
 
 /** Options for {@link printLatex}. */
 export interface LatexOptions {
@@ -55,6 +56,13 @@ function baseTex(base: string): string {
  */
 export function symbolTex(name: string, symbols?: Readonly<Record<string, string>>): string {
   if (symbols && Object.hasOwn(symbols, name)) return symbols[name];
+  const norm = parseNormalizerSymbol(name);
+  if (norm) {
+    // log Z of a series normaliser and its derivatives ∂^α log Z, as (log Z)_{α}: safe under a power.
+    const z = symbolTex(norm.base, symbols);
+    const d = norm.alpha.map((p) => symbolTex(p, symbols)).join(' ');
+    return norm.alpha.length ? `(\\log ${z})_{${d}}` : `(\\log ${z})`;
+  }
   if (name === 'pi') return '\\pi';
   if (name === 'e') return 'e';
   let m = /^([A-Za-z]+?)_?(\d+)$/.exec(name);
