@@ -61,7 +61,7 @@ export function symbolTex(name: string, symbols?: Readonly<Record<string, string
     // log Z of a series normaliser and its derivatives ∂^α log Z, as (log Z)_{α}: safe under a power.
     const z = symbolTex(norm.base, symbols);
     const d = norm.alpha.map((p) => symbolTex(p, symbols)).join(' ');
-    return norm.alpha.length ? `(\\log ${z})_{${d}}` : `(\\log ${z})`;
+    return norm.alpha.length ? `(\\ln ${z})_{${d}}` : `(\\ln ${z})`;
   }
   if (name === 'pi') return '\\pi';
   if (name === 'e') return 'e';
