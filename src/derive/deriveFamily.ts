@@ -117,8 +117,11 @@ const ROUTE_TEXT: Record<Route, string> = {
   'finite-difference': 'finite differences of the numerical metric',
 };
 
+/** The constant 0 (the structural key '0', without building keys of large trees). */
 function isZero(e: Expr): boolean {
-  return key(e) === '0';
+  const a = e as Expr & { type: string; value?: unknown; content?: Expr };
+  if (a.type === 'ParenthesisNode') return isZero(a.content!);
+  return a.type === 'ConstantNode' && String(a.value) === '0';
 }
 
 function buildSteps(s: StepInput): Step[] {
