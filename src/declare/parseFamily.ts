@@ -503,6 +503,7 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
     support,
     breakpoints,
     logDensity,
+    logDensityLine: ldE ? ctx.loc(ldE.value ?? ldE.keyNode).line : undefined,
     logDensityCases,
     expfam,
     moments,

@@ -194,6 +194,50 @@ export function containsFunction(n: Expr, names: ReadonlySet<string>): boolean {
   });
 }
 
+const constNumberCache = new WeakMap<object, number | null>();
+const PI_E: ReadonlyMap<string, number> = new Map([
+  ['pi', Math.PI],
+  ['e', Math.E],
+]);
+
+/**
+ * Value of a symbol-free subtree (numbers, pi, e, + − · / ^), or null when it has other symbols or
+ * functions. Memoised, iterative. Used so that folding never hides a non-finite constant.
+ */
+function constNumber(n: Expr): number | null {
+  return foldTree<number | null>(n, constNumberCache, (m, vs) => {
+    const a = as(m);
+    if (a.type === 'ConstantNode') return typeof a.value === 'number' ? a.value : null;
+    if (a.type === 'SymbolNode') return PI_E.get(String(a.name)) ?? null;
+    if (vs.some((v) => v === null)) return null;
+    const [x, y] = vs as number[];
+    if (a.type === 'ParenthesisNode') return x;
+    if (a.type !== 'OperatorNode') return null;
+    switch (a.fn) {
+      case 'add': return x + y;
+      case 'subtract': return x - y;
+      case 'multiply': return x * y;
+      case 'divide': return x / y;
+      case 'pow': return Math.pow(x, y);
+      case 'unaryMinus': return -x;
+      case 'unaryPlus': return x;
+      default: return null;
+    }
+  });
+}
+
+/** True for a symbol-free subtree whose value is NaN or ±Infinity (e.g. 1/0): never folded away. */
+export function isNonFiniteConstant(n: Expr): boolean {
+  const v = constNumber(n);
+  return v !== null && !Number.isFinite(v);
+}
+
+/** True for a symbol-free subtree equal to 0 or non-finite: never divided by (0/0 stays 0/0). */
+const zeroOrNonFinite = (n: Expr): boolean => {
+  const v = constNumber(n);
+  return v !== null && (v === 0 || !Number.isFinite(v));
+};
+
 // ---------- exact constant arithmetic ----------
 
 /** A float result is accepted only when it is exact (integers, or dyadic results of small integers). */
@@ -334,7 +378,7 @@ export function sub(a: Expr, b: Expr): Expr {
     const v = foldBinary('subtract', ca, cb);
     if (v !== undefined) return num(v);
   }
-  if (same(a, b)) return ZERO;
+  if (same(a, b) && !isNonFiniteConstant(a)) return ZERO;
   if (opOf(b) === 'unaryMinus') return add(a, argsOf(b)[0]);
   if (cb !== undefined && cb < 0) return add(a, num(-cb));
   return op('-', 'subtract', [a, b]);
@@ -343,7 +387,7 @@ export function sub(a: Expr, b: Expr): Expr {
 export function mul(a: Expr, b: Expr): Expr {
   const ca = constValue(a);
   const cb = constValue(b);
-  if (ca === 0 || cb === 0) return ZERO;
+  if ((ca === 0 && !isNonFiniteConstant(b)) || (cb === 0 && !isNonFiniteConstant(a))) return ZERO;
   if (ca === 1) return b;
   if (cb === 1) return a;
   if (ca === -1) return neg(b);
@@ -372,7 +416,7 @@ export function mul(a: Expr, b: Expr): Expr {
 export function div(a: Expr, b: Expr): Expr {
   const ca = constValue(a);
   const cb = constValue(b);
-  if (ca === 0) return ZERO;
+  if (ca === 0 && !zeroOrNonFinite(b)) return ZERO;
   if (cb === 1) return a;
   if (cb === -1) return neg(a);
   if (ca !== undefined && cb !== undefined) {
@@ -381,7 +425,7 @@ export function div(a: Expr, b: Expr): Expr {
   }
   if (opOf(a) === 'unaryMinus') return neg(div(argsOf(a)[0], b));
   if (opOf(b) === 'unaryMinus') return neg(div(a, argsOf(b)[0]));
-  if (same(a, b)) return ONE;
+  if (same(a, b) && !zeroOrNonFinite(a)) return ONE;
   // (u/v)/w → u/(v·w); u/(v/w) → (u·w)/v
   if (opOf(a) === 'divide') return div(argsOf(a)[0], mul(argsOf(a)[1], b));
   if (opOf(b) === 'divide') return div(mul(a, argsOf(b)[1]), argsOf(b)[0]);
