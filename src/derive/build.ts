@@ -232,6 +232,13 @@ export function isNonFiniteConstant(n: Expr): boolean {
   return v !== null && !Number.isFinite(v);
 }
 
+const nonFiniteCache = new WeakMap<object, boolean>();
+
+/** True when some subtree is a non-finite constant (the simplifier then leaves the tree alone). */
+export function containsNonFiniteConstant(n: Expr): boolean {
+  return foldTree(n, nonFiniteCache, (m, ks) => ks.some(Boolean) || isNonFiniteConstant(m));
+}
+
 /** True for a symbol-free subtree equal to 0 or non-finite: never divided by (0/0 stays 0/0). */
 const zeroOrNonFinite = (n: Expr): boolean => {
   const v = constNumber(n);

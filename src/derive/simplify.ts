@@ -19,6 +19,7 @@ import {
   add,
   argsOf,
   constValue,
+  containsNonFiniteConstant,
   div,
   fn,
   fnName,
@@ -473,6 +474,8 @@ const cache = new WeakMap<object, Expr>();
 export function simplifyTree(n: Expr): Expr {
   const hit = cache.get(n);
   if (hit) return hit;
+  // never fold a NaN/Infinity constant away (0·(0/0) must not become 0)
+  if (containsNonFiniteConstant(n)) return n;
   const saved = expandPowers;
   expandPowers = false;
   try {
