@@ -234,9 +234,12 @@ export function isNonFiniteConstant(n: Expr): boolean {
 
 const nonFiniteCache = new WeakMap<object, boolean>();
 
-/** True when some subtree is a non-finite constant (the simplifier then leaves the tree alone). */
+/**
+ * True when some subtree is a non-finite constant or a division by a constant 0 (σ/0): folds such
+ * as u − u → 0 and 0·u → 0 are then not applied, and the simplifier leaves the tree alone.
+ */
 export function containsNonFiniteConstant(n: Expr): boolean {
-  return foldTree(n, nonFiniteCache, (m, ks) => ks.some(Boolean) || isNonFiniteConstant(m));
+  return foldTree(n, nonFiniteCache, (m, ks) => ks.some(Boolean) || isNonFiniteConstant(m) || (opOf(m) === 'divide' && zeroOrNonFinite(argsOf(m)[1])));
 }
 
 /** True for a symbol-free subtree equal to 0 or non-finite: never divided by (0/0 stays 0/0). */
@@ -385,7 +388,7 @@ export function sub(a: Expr, b: Expr): Expr {
     const v = foldBinary('subtract', ca, cb);
     if (v !== undefined) return num(v);
   }
-  if (same(a, b) && !isNonFiniteConstant(a)) return ZERO;
+  if (same(a, b) && !containsNonFiniteConstant(a)) return ZERO;
   if (opOf(b) === 'unaryMinus') return add(a, argsOf(b)[0]);
   if (cb !== undefined && cb < 0) return add(a, num(-cb));
   return op('-', 'subtract', [a, b]);
@@ -394,7 +397,7 @@ export function sub(a: Expr, b: Expr): Expr {
 export function mul(a: Expr, b: Expr): Expr {
   const ca = constValue(a);
   const cb = constValue(b);
-  if ((ca === 0 && !isNonFiniteConstant(b)) || (cb === 0 && !isNonFiniteConstant(a))) return ZERO;
+  if ((ca === 0 && !containsNonFiniteConstant(b)) || (cb === 0 && !containsNonFiniteConstant(a))) return ZERO;
   if (ca === 1) return b;
   if (cb === 1) return a;
   if (ca === -1) return neg(b);
@@ -423,7 +426,7 @@ export function mul(a: Expr, b: Expr): Expr {
 export function div(a: Expr, b: Expr): Expr {
   const ca = constValue(a);
   const cb = constValue(b);
-  if (ca === 0 && !zeroOrNonFinite(b)) return ZERO;
+  if (ca === 0 && !zeroOrNonFinite(b) && !containsNonFiniteConstant(b)) return ZERO;
   if (cb === 1) return a;
   if (cb === -1) return neg(a);
   if (ca !== undefined && cb !== undefined) {
@@ -432,7 +435,7 @@ export function div(a: Expr, b: Expr): Expr {
   }
   if (opOf(a) === 'unaryMinus') return neg(div(argsOf(a)[0], b));
   if (opOf(b) === 'unaryMinus') return neg(div(a, argsOf(b)[0]));
-  if (same(a, b) && !zeroOrNonFinite(a)) return ONE;
+  if (same(a, b) && !zeroOrNonFinite(a) && !containsNonFiniteConstant(a)) return ONE;
   // (u/v)/w → u/(v·w); u/(v/w) → (u·w)/v
   if (opOf(a) === 'divide') return div(argsOf(a)[0], mul(argsOf(a)[1], b));
   if (opOf(b) === 'divide') return div(mul(a, argsOf(b)[1]), argsOf(b)[0]);
