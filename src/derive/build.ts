@@ -291,7 +291,7 @@ function foldBinary(fn: string, a: number, b: number): number | undefined {
  * when full it is cleared and a new generation starts (sharing with older nodes is then lost, never
  * correctness; {@link same} falls back to structural keys across generations).
  */
-const INTERN_LIMIT = 1 << 19;
+const INTERN_LIMIT = 1 << 17;
 const internTable = new Map<string, Expr>();
 const internGeneration = new WeakMap<object, number>();
 const nodeIds = new WeakMap<object, number>();
