@@ -111,7 +111,7 @@ describe('explosive derivations stay polynomial (hash-consed DAGs) and correct',
       expect(err).toBeInstanceOf(FamilyError);
       const p = (err as FamilyError).problems[0];
       expect(p).toMatchObject({ file, line: 8, field: 'logDensity' });
-      expect(p.message).toMatch(/derivation document exceeds its print budget: ".*" equation .* has [\d,]+ nodes to print, budget 20,000/);
+      expect(p.message).toMatch(/derivation document exceeds its print budget: ".*" equation .* has [\d,]+ nodes to print, budget 40,000/);
     }
   }, 20_000);
 });

@@ -31,7 +31,7 @@ import { budgetError } from '../../derive/budget.js';
  * the document's total are bounded. The built-in families print at most 1,757 nodes in one
  * equation and 9,657 in all.
  */
-export const PRINT_BUDGET = Object.freeze({ equationNodes: 20_000, totalNodes: 100_000, depth: 400 });
+export const PRINT_BUDGET = Object.freeze({ equationNodes: 40_000, totalNodes: 150_000, depth: 400 });
 
 /** Throws a FamilyError naming the first equation that exceeds the print budget. */
 function checkPrintable(d: Derivation): void {
