@@ -73,6 +73,8 @@ export const EXPRESSION_BUDGET = Object.freeze({
   terms: 150,
 });
 
+export type ExpressionBudget = { readonly [K in keyof typeof EXPRESSION_BUDGET]: number };
+
 /** Result of {@link tryParseExpression}: the tree, or every problem found in the text. */
 export type ParseResult = { ok: true; expr: Expr } | { ok: false; problems: FamilyProblem[] };
 
@@ -88,6 +90,7 @@ export function tryParseExpression(
   allowed: ReadonlySet<string>,
   location: SourceLocation,
   dataVariables: ReadonlySet<string> = new Set(),
+  budget: ExpressionBudget = EXPRESSION_BUDGET,
 ): ParseResult {
   const problems: FamilyProblem[] = [];
   const report = (message: string) => problems.push({ ...location, message });
@@ -95,7 +98,7 @@ export function tryParseExpression(
     report('expression is empty');
     return { ok: false, problems };
   }
-  const B = EXPRESSION_BUDGET;
+  const B = budget;
   if (text.length > B.chars) {
     report(`expression exceeds the size budget: ${text.length} characters, budget ${B.chars} (over by ${text.length - B.chars})`);
     return { ok: false, problems };

@@ -74,6 +74,14 @@ describe('expression budgets', () => {
     expect(EXPRESSION_BUDGET).toEqual({ chars: 10_000, nodes: 4_000, depth: 150, terms: 150 });
   });
 
+  it('a per-outcome log-pmf with 201 outcomes (the most a finite support may have) still loads: its generated combination gets scaled budgets', () => {
+    const n = 200;
+    const cases = Array.from({ length: n + 1 }, (_, k) => `  ${k}: "lgamma(${n + 1}) - lgamma(${k + 1}) - lgamma(${n - k + 1}) + ${k}*log(p) + ${n - k}*log(1 - p)"`);
+    const text = ['name: bin200', 'title: binomial 200', 'params:', "  - { name: p, domain: unit, tex: 'p' }", 'variables: [x]', `support: { integers: [0, ${n}] }`, 'logDensity:', ...cases].join('\n');
+    const spec = parseFamily(text, 'bin200.yaml');
+    expect(spec.logDensityCases?.size).toBe(n + 1);
+  });
+
   it('node budget: 4,001 nodes within the other budgets', () => {
     // 40 terms of 160 nodes each: depth and terms stay within budget, nodes exceed 4,000
     const term = `sin(${Array.from({ length: 40 }, () => 'a*b').join('+')})`;
