@@ -17,6 +17,7 @@ import { OperatorNode } from 'mathjs';
 import type { MathNode } from 'mathjs';
 import type { CompiledFamily, DataPoint } from '../core/types.js';
 import { checkPoint as checkSpecPoint } from '../declare/checkPoint.js';
+import { containsExpect as treeContainsExpect } from '../derive/differentiate.js';
 import type { Derivation } from '../derive/types.js';
 import { isConst } from '../derive/build.js';
 import { IRBuilder } from './cse.js';
@@ -83,15 +84,7 @@ function flatten(x: unknown): MathNode[] {
 }
 
 function containsExpect(trees: readonly MathNode[]): boolean {
-  let found = false;
-  for (const t of trees) {
-    t.traverse((n) => {
-      const f = n as MathNode & { type: string; fn?: { type?: string; name?: string } };
-      if (f.type === 'FunctionNode' && f.fn?.name === 'expect') found = true;
-    });
-    if (found) return true;
-  }
-  return false;
+  return trees.some((t) => treeContainsExpect(t));
 }
 
 /**

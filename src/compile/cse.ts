@@ -207,8 +207,19 @@ export class IRBuilder {
     return this.tryFold(node, args) ?? this.intern(`call:${fn}(${args.join(',')})`, node);
   }
 
+  /** Node id per tree node object already added (derived trees are DAGs: shared subtrees are added once). */
+  private readonly added = new WeakMap<object, number>();
+
   /** Adds one tree; returns its node id. Throws UnsupportedError on anything outside the whitelist. */
   add(tree: MathNode): number {
+    const hit = this.added.get(tree);
+    if (hit !== undefined) return hit;
+    const id = this.addNode(tree);
+    this.added.set(tree, id);
+    return id;
+  }
+
+  private addNode(tree: MathNode): number {
     const n = tree as AnyNode;
     switch (n.type) {
       case 'ConstantNode': {
@@ -288,17 +299,24 @@ export class IRBuilder {
   }
 }
 
-/** Number of arithmetic operations and calls in the trees as written (no sharing), for CSE statistics. */
+/**
+ * Number of arithmetic operations and calls in the trees as written (no sharing), for CSE statistics.
+ * Counted per node object once (memoised), so a DAG with shared subtrees costs its DAG size.
+ */
 export function treeOpCount(trees: readonly MathNode[]): number {
-  let count = 0;
-  const walk = (t: MathNode): void => {
+  const memo = new WeakMap<object, number>();
+  const count = (t: MathNode): number => {
+    const hit = memo.get(t);
+    if (hit !== undefined) return hit;
     const n = t as AnyNode;
-    if (n.type === 'ParenthesisNode') return walk(n.content as MathNode);
-    if (n.type === 'OperatorNode' || n.type === 'FunctionNode') {
-      if (!(n.type === 'OperatorNode' && n.fn === 'unaryPlus')) count++;
-      for (const a of n.args as MathNode[]) walk(a);
+    let c = 0;
+    if (n.type === 'ParenthesisNode') c = count(n.content as MathNode);
+    else if (n.type === 'OperatorNode' || n.type === 'FunctionNode') {
+      if (!(n.type === 'OperatorNode' && n.fn === 'unaryPlus')) c = 1;
+      for (const a of n.args as MathNode[]) c += count(a);
     }
+    memo.set(t, c);
+    return c;
   };
-  trees.forEach(walk);
-  return count;
+  return trees.reduce((s, t) => s + count(t), 0);
 }

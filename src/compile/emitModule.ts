@@ -16,6 +16,7 @@
  * Names from the family file appear only as JSON string data (paramNames, messages), never as code.
  */
 import type { MathNode } from 'mathjs';
+import { containsExpect as treeContainsExpect } from '../derive/differentiate.js';
 import type { Derivation } from '../derive/types.js';
 import { IRBuilder } from './cse.js';
 import { makeResolver } from './compileExprs.js';
@@ -56,13 +57,7 @@ function flat(x: unknown): MathNode[] {
 }
 
 function hasExpect(trees: readonly MathNode[]): boolean {
-  let found = false;
-  for (const t of trees)
-    t.traverse((n) => {
-      const f = n as MathNode & { type: string; fn?: { name?: string } };
-      if (f.type === 'FunctionNode' && f.fn?.name === 'expect') found = true;
-    });
-  return found;
+  return trees.some((t) => treeContainsExpect(t));
 }
 
 /** Emits the module text for a derivation. */

@@ -11,7 +11,7 @@ import { BUILTIN_CONSTANTS, FUNCTIONS } from '../core/functions.js';
 import { SAMPLER_ARITY } from '../core/samplerNames.js';
 import type { Expr, ExpFamSpec, FamilySpec, NormalizerSpec, ParamDomain, ParamSpec, SamplerSpec, SupportSpec } from './types.js';
 import { checkFamilyText, excerpt } from './texWhitelist.js';
-import { canonicalFeature, symbolsOf, tryParseExpression } from './whitelist.js';
+import { EXPRESSION_BUDGET, canonicalFeature, symbolsOf, tryParseExpression } from './whitelist.js';
 
 /** Top-level fields of a family file. Anything else is reported (typo protection). */
 export const FAMILY_FIELDS: readonly string[] = Object.freeze([
@@ -509,6 +509,7 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
     support,
     breakpoints,
     logDensity,
+    logDensityLine: ldE ? ctx.loc(ldE.value ?? ldE.keyNode).line : undefined,
     logDensityCases,
     expfam,
     moments,
@@ -729,7 +730,12 @@ function parseCases(
     const factors = values.filter((w) => w !== v).map((w) => `((${x} - ${numText(w)}) / ${numText(v - w)})`);
     return `${factors.join(' * ')} * (${texts.get(v)})`;
   });
-  const r = tryParseExpression(terms.join(' + '), syms.all, ctx.loc(anchor, f));
+  // Generated from cases that each passed the expression budgets: the combination (k terms of k
+  // factors, k ≤ 32 outcomes) gets budgets scaled by the number of outcomes.
+  const k = values.length;
+  const B = EXPRESSION_BUDGET;
+  const scaled = { chars: k * (B.chars + 20 * k), nodes: k * (B.nodes + 8 * k), depth: B.depth + 2 * k + 8, terms: Math.max(B.terms, k + 1) };
+  const r = tryParseExpression(terms.join(' + '), syms.all, ctx.loc(anchor, f), undefined, scaled);
   if (!r.ok) {
     ctx.problems.push(...r.problems);
     return null;

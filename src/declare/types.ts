@@ -84,6 +84,8 @@ export interface FamilySpec {
    * Σ_v L_v(x)·l_v with Lagrange basis polynomials L_v (exact on the support points).
    */
   readonly logDensity: Expr;
+  /** Line of the logDensity field in the file (for derivation-time errors), when known. */
+  readonly logDensityLine?: number;
   readonly logDensityCases: ReadonlyMap<number, Expr> | null;
   readonly expfam: ExpFamSpec | null;
   /** Moments table: key is the canonical string of an x-feature, value its expectation. */

@@ -19,6 +19,7 @@ import type { MathNode } from 'mathjs';
 import { FamilyError } from '../core/errors.js';
 import type { FamilyProblem, SourceLocation } from '../core/errors.js';
 import { BUILTIN_CONSTANTS, FUNCTIONS } from '../core/functions.js';
+import { SPECIAL } from '../core/special.js';
 import type { Expr } from './types.js';
 
 type AnyNode = MathNode & {
@@ -56,6 +57,24 @@ const NODE_WORDS: Readonly<Record<string, string>> = Object.freeze({
   RelationalNode: 'comparison chain (RelationalNode)',
 });
 
+/**
+ * Size budgets of one family expression, checked before anything walks or derives it (so that a tiny
+ * file cannot exhaust memory or the stack). Generous for real families: the largest built-in
+ * expression has 129 characters, 61 nodes, depth 11 and 7 terms; a 60-term series fits easily.
+ */
+export const EXPRESSION_BUDGET = Object.freeze({
+  /** Characters of the expression text. */
+  chars: 10_000,
+  /** Parse-tree nodes. */
+  nodes: 4_000,
+  /** Nesting depth of the parse tree (a chain a + b + c counts one level per operator). */
+  depth: 150,
+  /** Terms of one sum (a + b − c has 3) and factors of one product (a·b/c has 3). */
+  terms: 150,
+});
+
+export type ExpressionBudget = { readonly [K in keyof typeof EXPRESSION_BUDGET]: number };
+
 /** Result of {@link tryParseExpression}: the tree, or every problem found in the text. */
 export type ParseResult = { ok: true; expr: Expr } | { ok: false; problems: FamilyProblem[] };
 
@@ -71,6 +90,7 @@ export function tryParseExpression(
   allowed: ReadonlySet<string>,
   location: SourceLocation,
   dataVariables: ReadonlySet<string> = new Set(),
+  budget: ExpressionBudget = EXPRESSION_BUDGET,
 ): ParseResult {
   const problems: FamilyProblem[] = [];
   const report = (message: string) => problems.push({ ...location, message });
@@ -78,16 +98,41 @@ export function tryParseExpression(
     report('expression is empty');
     return { ok: false, problems };
   }
+  const B = budget;
+  if (text.length > B.chars) {
+    report(`expression exceeds the size budget: ${text.length} characters, budget ${B.chars} (over by ${text.length - B.chars})`);
+    return { ok: false, problems };
+  }
+  const nesting = bracketNesting(text);
+  if (nesting > B.depth) {
+    report(`expression exceeds the depth budget: brackets nested ${nesting} deep, budget ${B.depth} (over by ${nesting - B.depth})`);
+    return { ok: false, problems };
+  }
   let tree: AnyNode;
   try {
     tree = parse(text) as AnyNode;
   } catch (err) {
+    if (err instanceof RangeError) {
+      report(`expression exceeds the depth budget: too deeply nested to parse (budget ${B.depth} levels)`);
+      return { ok: false, problems };
+    }
     const e = err as Error & { char?: number };
     const where = typeof e.char === 'number' ? ` at character ${e.char}` : '';
     report(`cannot parse expression "${text}"${where}: ${e.message}`);
     return { ok: false, problems };
   }
+  const m = measure(tree);
+  const over: string[] = [];
+  if (m.nodes > B.nodes) over.push(`${m.nodes} nodes, budget ${B.nodes} (over by ${m.nodes - B.nodes})`);
+  if (m.depth > B.depth) over.push(`depth ${m.depth}, budget ${B.depth} (over by ${m.depth - B.depth})`);
+  if (m.terms > B.terms) over.push(`${m.terms} terms in one sum, budget ${B.terms} (over by ${m.terms - B.terms})`);
+  if (m.factors > B.terms) over.push(`${m.factors} factors in one product, budget ${B.terms} (over by ${m.factors - B.terms})`);
+  if (over.length > 0) {
+    report(`expression exceeds the size budget: ${over.join('; ')}`);
+    return { ok: false, problems };
+  }
   walk(tree, allowed, dataVariables, report);
+  if (problems.length === 0) checkConstants(tree, report);
   return problems.length === 0 ? { ok: true, expr: tree } : { ok: false, problems };
 }
 
@@ -115,21 +160,79 @@ function describeConstant(v: unknown): string {
   return `constant of type ${typeof v}`;
 }
 
+/** Deepest nesting of (), [] and {} in a text (a cheap check before the recursive-descent parser). */
+function bracketNesting(text: string): number {
+  let d = 0;
+  let max = 0;
+  for (const ch of text) {
+    if (ch === '(' || ch === '[' || ch === '{') max = Math.max(max, ++d);
+    else if (ch === ')' || ch === ']' || ch === '}') d = Math.max(0, d - 1);
+  }
+  return max;
+}
+
+/** Children of a parse-tree node (arguments, parenthesis content). */
+function childrenOf(n: AnyNode): AnyNode[] {
+  if (n.type === 'ParenthesisNode') return n.content ? [n.content as AnyNode] : [];
+  return (n.args ?? []) as AnyNode[];
+}
+
+/** Node count, depth, and the longest sum / product chain of a parse tree (iterative: any depth is safe). */
+function measure(root: AnyNode): { nodes: number; depth: number; terms: number; factors: number } {
+  let nodes = 0;
+  let depth = 0;
+  let terms = 1;
+  let factors = 1;
+  // sum / prod: operands counted so far in the +− (·÷) chain this node continues (1 outside a chain)
+  const stack: { n: AnyNode; d: number; sum: number; prod: number }[] = [{ n: root, d: 1, sum: 1, prod: 1 }];
+  while (stack.length > 0) {
+    const { n, d, sum, prod } = stack.pop()!;
+    nodes++;
+    if (d > depth) depth = d;
+    const fn = n.type === 'OperatorNode' ? String(n.fn) : '';
+    const isSum = (fn === 'add' || fn === 'subtract') && (n.args?.length ?? 0) === 2;
+    const isProd = (fn === 'multiply' || fn === 'divide') && (n.args?.length ?? 0) === 2;
+    // a binary chain node adds one operand to the chain it belongs to
+    const s = isSum ? sum + 1 : 1;
+    const p = isProd ? prod + 1 : 1;
+    if (s > terms) terms = s;
+    if (p > factors) factors = p;
+    for (const c of childrenOf(n)) stack.push({ n: c, d: d + 1, sum: isSum ? s : 1, prod: isProd ? p : 1 });
+  }
+  return { nodes, depth, terms, factors };
+}
+
+/** Whitelist walk in pre-order with an explicit stack (problems reported in source order). */
 function walk(
-  node: AnyNode,
+  root: AnyNode,
   allowed: ReadonlySet<string>,
   dataVariables: ReadonlySet<string>,
   report: (message: string) => void,
 ): void {
+  const stack: AnyNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const kids = visit(node, allowed, dataVariables, report);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+}
+
+/** Checks one node; returns the children to check next. */
+function visit(
+  node: AnyNode,
+  allowed: ReadonlySet<string>,
+  dataVariables: ReadonlySet<string>,
+  report: (message: string) => void,
+): AnyNode[] {
   switch (node.type) {
     case 'ConstantNode': {
       const v = node.value;
       if (typeof v !== 'number' || !Number.isFinite(v)) report(`${describeConstant(v)} is not allowed`);
-      return;
+      return [];
     }
     case 'SymbolNode': {
       const name = String(node.name);
-      if (allowed.has(name) || BUILTIN_CONSTANTS.has(name)) return;
+      if (allowed.has(name) || BUILTIN_CONSTANTS.has(name)) return [];
       if (dataVariables.has(name)) {
         report(`must not depend on the data variable "${name}" (only on parameters and constants)`);
       } else if (FUNCTIONS.has(name)) {
@@ -137,11 +240,10 @@ function walk(
       } else {
         report(`unknown symbol "${name}" (not a declared parameter, variable or constant, nor pi/e)`);
       }
-      return;
+      return [];
     }
     case 'ParenthesisNode':
-      if (node.content) walk(node.content as AnyNode, allowed, dataVariables, report);
-      return;
+      return childrenOf(node);
     case 'OperatorNode': {
       const fn = String(node.fn);
       if (!OPERATORS.has(fn)) {
@@ -149,14 +251,13 @@ function walk(
       } else if (fn === 'multiply' && node.implicit) {
         report(`implicit multiplication "${node.toString()}" is not allowed; write the * explicitly`);
       }
-      for (const a of node.args ?? []) walk(a as AnyNode, allowed, dataVariables, report);
-      return;
+      return childrenOf(node);
     }
     case 'FunctionNode': {
       const callee = node.fn as AnyNode | undefined;
       if (!callee || callee.type !== 'SymbolNode' || typeof callee.name !== 'string') {
         report(`call of a computed function "${node.toString()}" is not allowed; only plain function names`);
-        return;
+        return [];
       }
       const name = callee.name;
       const info = FUNCTIONS.get(name);
@@ -175,13 +276,67 @@ function walk(
           }
         }
       }
-      for (const a of args) walk(a as AnyNode, allowed, dataVariables, report);
-      return;
+      return args as AnyNode[];
     }
     default: {
       const word = Object.hasOwn(NODE_WORDS, node.type) ? NODE_WORDS[node.type] : node.type;
       report(`${word} is not allowed in a family expression: "${safeToString(node)}"`);
+      return [];
     }
+  }
+}
+
+/**
+ * Refuses a constant subexpression (no symbols but pi/e) whose value is NaN or ±Infinity, such as
+ * `0/0`, `log(0)` or `1/0`: the derive stage folds constants, and `0·(0/0)` folded to 0 would
+ * silently hide it. Reports the innermost such subexpression. Iterative post-order.
+ */
+function checkConstants(root: AnyNode, report: (message: string) => void): void {
+  const value = new Map<AnyNode, number | null>(); // null: not constant
+  const stack: { n: AnyNode; done: boolean }[] = [{ n: root, done: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const kids = childrenOf(top.n);
+    if (!top.done) {
+      top.done = true;
+      for (let i = kids.length - 1; i >= 0; i--) stack.push({ n: kids[i], done: false });
+      continue;
+    }
+    stack.pop();
+    const n = top.n;
+    const vs = kids.map((k) => value.get(k) ?? null);
+    let v: number | null = null;
+    if (n.type === 'ConstantNode') v = typeof n.value === 'number' ? n.value : null;
+    else if (n.type === 'SymbolNode') v = BUILTIN_CONSTANTS.get(String(n.name)) ?? null;
+    else if (vs.every((x) => x !== null) && vs.every((x) => Number.isFinite(x))) {
+      const a = vs as number[];
+      if (n.type === 'ParenthesisNode') v = a[0];
+      else if (n.type === 'OperatorNode') v = applyOperator(String(n.fn), a);
+      else if (n.type === 'FunctionNode') {
+        const name = String((n.fn as AnyNode | undefined)?.name);
+        v = Object.hasOwn(SPECIAL, name) ? SPECIAL[name](...a) : null;
+      }
+    }
+    value.set(n, v);
+    if (v !== null && !Number.isFinite(v)) {
+      const text = safeToString(n);
+      const excerpt = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+      report(`constant subexpression "${excerpt}" evaluates to ${String(v)} (not a finite number)`);
+      return;
+    }
+  }
+}
+
+function applyOperator(fn: string, a: number[]): number | null {
+  switch (fn) {
+    case 'add': return a[0] + a[1];
+    case 'subtract': return a[0] - a[1];
+    case 'multiply': return a[0] * a[1];
+    case 'divide': return a[0] / a[1];
+    case 'pow': return Math.pow(a[0], a[1]);
+    case 'unaryMinus': return -a[0];
+    case 'unaryPlus': return a[0];
+    default: return null;
   }
 }
 
@@ -201,13 +356,12 @@ function isNonNegativeIntegerConstant(node: AnyNode): boolean {
 /** Names of all SymbolNodes in a tree (excluding function callees). */
 export function symbolsOf(expr: Expr): Set<string> {
   const out = new Set<string>();
-  const visit = (n: AnyNode): void => {
+  const stack: AnyNode[] = [expr as AnyNode];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
     if (n.type === 'SymbolNode') out.add(String(n.name));
-    else if (n.type === 'FunctionNode') for (const a of n.args ?? []) visit(a as AnyNode);
-    else if (n.type === 'ParenthesisNode' && n.content) visit(n.content as AnyNode);
-    else for (const a of n.args ?? []) visit(a as AnyNode);
-  };
-  visit(expr as AnyNode);
+    else stack.push(...childrenOf(n));
+  }
   return out;
 }
 

@@ -67,73 +67,186 @@ export function symbolName(n: Expr): string | undefined {
 
 const keyCache = new WeakMap<object, string>();
 
-/** Structural key: equal keys ⇔ equal trees (after strip). Memoised per node. */
-export function key(n: Expr): string {
-  const hit = keyCache.get(n);
+/** Children of a node in evaluation order (ParenthesisNode: its content). */
+function kids(n: Expr): readonly Expr[] {
+  const a = as(n);
+  if (a.type === 'ParenthesisNode') return [a.content!];
+  return a.args ?? [];
+}
+
+/**
+ * Post-order fold over a tree with an explicit stack (no recursion, so any depth is safe), memoised
+ * per node object in `memo` (shared subtrees of a DAG are visited once).
+ */
+export function foldTree<T>(root: Expr, memo: WeakMap<object, T>, combine: (n: Expr, kids: T[]) => T): T {
+  const hit = memo.get(root);
   if (hit !== undefined) return hit;
-  const a = as(n);
-  let k: string;
-  switch (a.type) {
-    case 'ConstantNode':
-      k = String(a.value);
-      break;
-    case 'SymbolNode':
-      k = String(a.name);
-      break;
-    case 'ParenthesisNode':
-      k = key(a.content!);
-      break;
-    case 'OperatorNode':
-      k = `${a.fn as string}(${a.args!.map(key).join(',')})`;
-      break;
-    case 'FunctionNode':
-      k = `${fnName(n)}[${a.args!.map(key).join(',')}]`;
-      break;
-    default:
-      k = `?${a.type}:${n.toString()}`;
+  const stack: Expr[] = [root];
+  const expanded: boolean[] = [false];
+  while (stack.length > 0) {
+    const top = stack.length - 1;
+    const n = stack[top];
+    if (memo.has(n)) {
+      stack.pop();
+      expanded.pop();
+      continue;
+    }
+    const cs = kids(n);
+    if (!expanded[top]) {
+      expanded[top] = true;
+      for (let i = cs.length - 1; i >= 0; i--) if (!memo.has(cs[i])) {
+        stack.push(cs[i]);
+        expanded.push(false);
+      }
+      continue;
+    }
+    stack.pop();
+    expanded.pop();
+    memo.set(n, combine(n, cs.map((c) => memo.get(c) as T)));
   }
-  keyCache.set(n, k);
-  return k;
+  return memo.get(root) as T;
 }
 
-export const same = (a: Expr, b: Expr): boolean => a === b || key(a) === key(b);
+/** Structural key: equal keys ⇔ equal trees (after strip). Memoised per node; iterative. */
+export function key(n: Expr): string {
+  return foldTree(n, keyCache, (m, ks) => {
+    const a = as(m);
+    switch (a.type) {
+      case 'ConstantNode':
+        return String(a.value);
+      case 'SymbolNode':
+        return String(a.name);
+      case 'ParenthesisNode':
+        return ks[0];
+      case 'OperatorNode':
+        return `${a.fn as string}(${ks.join(',')})`;
+      case 'FunctionNode':
+        return `${fnName(m)}[${ks.join(',')}]`;
+      default:
+        return `?${a.type}:${m.toString()}`;
+    }
+  });
+}
 
-/** Number of nodes of a tree (shared subtrees counted each time they occur). */
+/**
+ * Structural equality. Two distinct nodes built by the hash-consing constructors of this module in
+ * the same intern generation are never equal, which avoids building keys of large trees.
+ */
+export const same = (a: Expr, b: Expr): boolean => {
+  if (a === b) return true;
+  const ga = internGeneration.get(a);
+  if (ga !== undefined && ga === internGeneration.get(b) && canonical.has(a) && canonical.has(b)) return false;
+  return key(a) === key(b);
+};
+
+const sizeCache = new WeakMap<object, number>();
+
+/** Number of nodes of a tree (shared subtrees counted each time they occur). Memoised, iterative: O(DAG). */
 export function size(n: Expr): number {
-  let s = 1;
-  for (const c of argsOf(n)) s += size(c);
-  const a = as(n);
-  if (a.type === 'ParenthesisNode') s += size(a.content!);
-  return s;
+  return foldTree(n, sizeCache, (_m, ks) => {
+    let s = 1;
+    for (const k of ks) s += k;
+    return s;
+  });
 }
 
-/** True when the tree mentions any of the given symbol names. Memoised per (node, name set). */
+const depthCache = new WeakMap<object, number>();
+
+/** Depth of a tree (a leaf has depth 1). Memoised, iterative. */
+export function depth(n: Expr): number {
+  return foldTree(n, depthCache, (_m, ks) => {
+    let d = 0;
+    for (const k of ks) if (k > d) d = k;
+    return d + 1;
+  });
+}
+
+/** Number of distinct node objects reachable from the roots (the size of the DAG). */
+export function dagSize(roots: readonly Expr[]): number {
+  const seen = new Set<object>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const c of kids(n)) if (!seen.has(c)) stack.push(c);
+  }
+  return seen.size;
+}
+
+/** True when the tree mentions any of the given symbol names. Memoised per (node, name set); iterative. */
 export function dependsOn(n: Expr, names: ReadonlySet<string>): boolean {
   let memo = depCache.get(names);
   if (!memo) depCache.set(names, (memo = new WeakMap()));
-  return dep(n, names, memo);
+  return foldTree(n, memo, (m, ks) => (as(m).type === 'SymbolNode' ? names.has(String(as(m).name)) : ks.some(Boolean)));
 }
 const depCache = new WeakMap<ReadonlySet<string>, WeakMap<object, boolean>>();
-function dep(n: Expr, names: ReadonlySet<string>, memo: WeakMap<object, boolean>): boolean {
-  const hit = memo.get(n);
-  if (hit !== undefined) return hit;
-  const a = as(n);
-  let r: boolean;
-  if (a.type === 'SymbolNode') r = names.has(String(a.name));
-  else if (a.type === 'ParenthesisNode') r = dep(a.content!, names, memo);
-  else r = (a.args ?? []).some((c) => dep(c, names, memo));
-  memo.set(n, r);
-  return r;
+
+const fnCache = new WeakMap<ReadonlySet<string>, WeakMap<object, boolean>>();
+
+/** True when the tree contains a call to one of the named functions. Memoised per (node, name set); iterative. */
+export function containsFunction(n: Expr, names: ReadonlySet<string>): boolean {
+  let memo = fnCache.get(names);
+  if (!memo) fnCache.set(names, (memo = new WeakMap()));
+  return foldTree(n, memo, (m, ks) => {
+    const f = fnName(m);
+    return (f !== undefined && names.has(f)) || ks.some(Boolean);
+  });
 }
 
-/** True when the tree contains a call to one of the named functions. */
-export function containsFunction(n: Expr, names: ReadonlySet<string>): boolean {
-  const f = fnName(n);
-  if (f !== undefined && names.has(f)) return true;
-  const a = as(n);
-  if (a.type === 'ParenthesisNode') return containsFunction(a.content!, names);
-  return argsOf(n).some((c) => containsFunction(c, names));
+const constNumberCache = new WeakMap<object, number | null>();
+const PI_E: ReadonlyMap<string, number> = new Map([
+  ['pi', Math.PI],
+  ['e', Math.E],
+]);
+
+/**
+ * Value of a symbol-free subtree (numbers, pi, e, + − · / ^), or null when it has other symbols or
+ * functions. Memoised, iterative. Used so that folding never hides a non-finite constant.
+ */
+function constNumber(n: Expr): number | null {
+  return foldTree<number | null>(n, constNumberCache, (m, vs) => {
+    const a = as(m);
+    if (a.type === 'ConstantNode') return typeof a.value === 'number' ? a.value : null;
+    if (a.type === 'SymbolNode') return PI_E.get(String(a.name)) ?? null;
+    if (vs.some((v) => v === null)) return null;
+    const [x, y] = vs as number[];
+    if (a.type === 'ParenthesisNode') return x;
+    if (a.type !== 'OperatorNode') return null;
+    switch (a.fn) {
+      case 'add': return x + y;
+      case 'subtract': return x - y;
+      case 'multiply': return x * y;
+      case 'divide': return x / y;
+      case 'pow': return Math.pow(x, y);
+      case 'unaryMinus': return -x;
+      case 'unaryPlus': return x;
+      default: return null;
+    }
+  });
 }
+
+/** True for a symbol-free subtree whose value is NaN or ±Infinity (e.g. 1/0): never folded away. */
+export function isNonFiniteConstant(n: Expr): boolean {
+  const v = constNumber(n);
+  return v !== null && !Number.isFinite(v);
+}
+
+const nonFiniteCache = new WeakMap<object, boolean>();
+
+/**
+ * True when some subtree is a non-finite constant or a division by a constant 0 (σ/0): folds such
+ * as u − u → 0 and 0·u → 0 are then not applied, and the simplifier leaves the tree alone.
+ */
+export function containsNonFiniteConstant(n: Expr): boolean {
+  return foldTree(n, nonFiniteCache, (m, ks) => ks.some(Boolean) || isNonFiniteConstant(m) || (opOf(m) === 'divide' && zeroOrNonFinite(argsOf(m)[1])));
+}
+
+/** True for a symbol-free subtree equal to 0 or non-finite: never divided by (0/0 stays 0/0). */
+const zeroOrNonFinite = (n: Expr): boolean => {
+  const v = constNumber(n);
+  return v !== null && (v === 0 || !Number.isFinite(v));
+};
 
 // ---------- exact constant arithmetic ----------
 
@@ -168,19 +281,79 @@ function foldBinary(fn: string, a: number, b: number): number | undefined {
 
 // ---------- constructors ----------
 
-/** Constant (negative values become unaryMinus of a positive constant). */
-export function num(v: number): Expr {
-  if (v < 0 || Object.is(v, -0)) return v === 0 ? new ConstantNode(0) : new OperatorNode('-', 'unaryMinus', [new ConstantNode(-v)]);
-  return new ConstantNode(v);
+// ---------- hash-consing ----------
+
+/**
+ * Every node built by the constructors below is hash-consed: a structurally equal node built
+ * earlier (same operator or function and the same child objects) is returned instead of a new one,
+ * so derivative and simplification memos keyed by node identity see each subexpression once and
+ * derived objects are DAGs whose size stays polynomial in the input. The intern table is bounded:
+ * when full it is cleared and a new generation starts (sharing with older nodes is then lost, never
+ * correctness; {@link same} falls back to structural keys across generations).
+ */
+const INTERN_LIMIT = 1 << 17;
+const internTable = new Map<string, Expr>();
+const internGeneration = new WeakMap<object, number>();
+const nodeIds = new WeakMap<object, number>();
+let nextNodeId = 1;
+let generation = 0;
+
+function nodeId(n: Expr): number {
+  let id = nodeIds.get(n);
+  if (id === undefined) {
+    id = nextNodeId++;
+    nodeIds.set(n, id);
+  }
+  return id;
 }
 
-export const sym = (name: string): Expr => new SymbolNode(name);
+/** Nodes whose whole subtree is hash-consed within one generation: structurally equal ⇔ identical. */
+const canonical = new WeakSet<object>();
+
+function intern(k: string, make: () => Expr, args: readonly Expr[] = []): Expr {
+  const hit = internTable.get(k);
+  if (hit !== undefined) return hit;
+  if (internTable.size >= INTERN_LIMIT) {
+    internTable.clear();
+    generation++;
+  }
+  const n = make();
+  internTable.set(k, n);
+  internGeneration.set(n, generation);
+  if (args.every((c) => canonical.has(c) && internGeneration.get(c) === generation)) canonical.add(n);
+  return n;
+}
+
+/** A raw (parsed) symbol or number leaf is replaced by its hash-consed twin. */
+function canon(n: Expr): Expr {
+  if (canonical.has(n)) return n;
+  const a = as(n);
+  if (a.type === 'SymbolNode') return sym(String(a.name));
+  if (a.type === 'ConstantNode' && typeof a.value === 'number') return constant(a.value);
+  return n;
+}
+
+const constant = (v: number): Expr => intern(`k${Object.is(v, -0) ? '-0' : String(v)}`, () => new ConstantNode(v));
+
+/** Constant (negative values become unaryMinus of a positive constant). */
+export function num(v: number): Expr {
+  if (v < 0 || Object.is(v, -0)) return v === 0 ? constant(0) : op('-', 'unaryMinus', [constant(-v)]);
+  return constant(v);
+}
+
+export const sym = (name: string): Expr => intern(`s${name}`, () => new SymbolNode(name));
 
 export const ZERO = num(0);
 export const ONE = num(1);
 
-function op(o: string, fn: string, args: Expr[]): Expr {
-  return new OperatorNode(o as never, fn as never, args);
+function op(o: string, fn: string, raw: Expr[]): Expr {
+  const args = raw.map(canon);
+  return intern(`${fn}(${args.map(nodeId).join(',')})`, () => new OperatorNode(o as never, fn as never, args), args);
+}
+
+function call(name: string, raw: Expr[]): Expr {
+  const args = raw.map(canon);
+  return intern(`${name}[${args.map(nodeId).join(',')}]`, () => new FunctionNode(name, args), args);
 }
 
 export function neg(a: Expr): Expr {
@@ -215,7 +388,7 @@ export function sub(a: Expr, b: Expr): Expr {
     const v = foldBinary('subtract', ca, cb);
     if (v !== undefined) return num(v);
   }
-  if (same(a, b)) return ZERO;
+  if (same(a, b) && !containsNonFiniteConstant(a)) return ZERO;
   if (opOf(b) === 'unaryMinus') return add(a, argsOf(b)[0]);
   if (cb !== undefined && cb < 0) return add(a, num(-cb));
   return op('-', 'subtract', [a, b]);
@@ -224,7 +397,7 @@ export function sub(a: Expr, b: Expr): Expr {
 export function mul(a: Expr, b: Expr): Expr {
   const ca = constValue(a);
   const cb = constValue(b);
-  if (ca === 0 || cb === 0) return ZERO;
+  if ((ca === 0 && !containsNonFiniteConstant(b)) || (cb === 0 && !containsNonFiniteConstant(a))) return ZERO;
   if (ca === 1) return b;
   if (cb === 1) return a;
   if (ca === -1) return neg(b);
@@ -253,7 +426,7 @@ export function mul(a: Expr, b: Expr): Expr {
 export function div(a: Expr, b: Expr): Expr {
   const ca = constValue(a);
   const cb = constValue(b);
-  if (ca === 0) return ZERO;
+  if (ca === 0 && !zeroOrNonFinite(b) && !containsNonFiniteConstant(b)) return ZERO;
   if (cb === 1) return a;
   if (cb === -1) return neg(a);
   if (ca !== undefined && cb !== undefined) {
@@ -262,7 +435,7 @@ export function div(a: Expr, b: Expr): Expr {
   }
   if (opOf(a) === 'unaryMinus') return neg(div(argsOf(a)[0], b));
   if (opOf(b) === 'unaryMinus') return neg(div(a, argsOf(b)[0]));
-  if (same(a, b)) return ONE;
+  if (same(a, b) && !zeroOrNonFinite(a) && !containsNonFiniteConstant(a)) return ONE;
   // (u/v)/w → u/(v·w); u/(v/w) → (u·w)/v
   if (opOf(a) === 'divide') return div(argsOf(a)[0], mul(argsOf(a)[1], b));
   if (opOf(b) === 'divide') return div(mul(a, argsOf(b)[1]), argsOf(b)[0]);
@@ -346,7 +519,7 @@ export function fn(name: string, ...args: Expr[]): Expr {
   }
   if (name === 'log' && args.length === 1 && fnName(u) === 'exp') return argsOf(u)[0];
   if (name === 'abs' && args.length === 1 && opOf(u) === 'unaryMinus') return fn('abs', argsOf(u)[0]);
-  return new FunctionNode(name, args);
+  return call(name, args);
 }
 
 function hasLogTerm(u: Expr): boolean {
@@ -384,43 +557,45 @@ export function strip(n: Expr): Expr {
  * Used for substitution (x = v) and for renaming symbols (θ → θ_to).
  */
 export function rebuild(n: Expr, leaf: (s: Expr) => Expr): Expr {
-  const a = as(n);
-  switch (a.type) {
-    case 'ConstantNode':
-      return num(Number(a.value));
-    case 'SymbolNode':
-      return leaf(n);
-    case 'ParenthesisNode':
-      return rebuild(a.content!, leaf);
-    case 'OperatorNode': {
-      const xs = a.args!.map((c) => rebuild(c, leaf));
-      switch (a.fn) {
-        case 'add':
-          return add(xs[0], xs[1]);
-        case 'subtract':
-          return sub(xs[0], xs[1]);
-        case 'multiply':
-          return mul(xs[0], xs[1]);
-        case 'divide':
-          return div(xs[0], xs[1]);
-        case 'pow':
-          return pow(xs[0], xs[1]);
-        case 'unaryMinus':
-          return neg(xs[0]);
-        case 'unaryPlus':
-          return xs[0];
-        default:
-          throw new Error(`derive: operator "${String(a.fn)}" is not supported`);
+  // iterative post-order with a per-call memo: any depth is safe and shared subtrees are rebuilt once
+  return foldTree<Expr>(n, new WeakMap(), (m, xs) => {
+    const a = as(m);
+    switch (a.type) {
+      case 'ConstantNode':
+        return num(Number(a.value));
+      case 'SymbolNode':
+        return leaf(sym(String(a.name)));
+      case 'ParenthesisNode':
+        return xs[0];
+      case 'OperatorNode': {
+        switch (a.fn) {
+          case 'add':
+            return add(xs[0], xs[1]);
+          case 'subtract':
+            return sub(xs[0], xs[1]);
+          case 'multiply':
+            return mul(xs[0], xs[1]);
+          case 'divide':
+            return div(xs[0], xs[1]);
+          case 'pow':
+            return pow(xs[0], xs[1]);
+          case 'unaryMinus':
+            return neg(xs[0]);
+          case 'unaryPlus':
+            return xs[0];
+          default:
+            throw new Error(`derive: operator "${String(a.fn)}" is not supported`);
+        }
       }
+      case 'FunctionNode': {
+        const name = fnName(m);
+        if (name === undefined) throw new Error('derive: function callee must be a plain name');
+        return fn(name, ...xs);
+      }
+      default:
+        throw new Error(`derive: node type ${a.type} is not supported`);
     }
-    case 'FunctionNode': {
-      const name = fnName(n);
-      if (name === undefined) throw new Error('derive: function callee must be a plain name');
-      return fn(name, ...a.args!.map((c) => rebuild(c, leaf)));
-    }
-    default:
-      throw new Error(`derive: node type ${a.type} is not supported`);
-  }
+  });
 }
 
 /** Substitutes symbols by trees (others unchanged), folding on the way. */

@@ -11,7 +11,7 @@ import { checkPoint } from '../declare/checkPoint.js';
 import type { FamilySpec } from '../declare/types.js';
 import { ZERO, add, div, mul, num, pow, size, sub, type Expr } from './build.js';
 import { containsExpect } from './differentiate.js';
-import { simplify } from './simplify.js';
+import { simplify, SIMPLIFY_MAX_NODES } from './simplify.js';
 
 type M2 = readonly (readonly Expr[])[];
 
@@ -52,7 +52,8 @@ export function scalarCurvature(
   ];
   const K = div(sub(det3(M1), det3(M2m)), pow(sub(mul(E, G), mul(F, F)), num(2)));
   const R = simplify(mul(num(2), K));
-  return spec && size(R) > 3 ? (identifyConstant(R, spec) ?? R) : R;
+  // constant recognition evaluates R as a tree: only for trees of the size the simplifier handles
+  return spec && size(R) > 3 && size(R) <= SIMPLIFY_MAX_NODES ? (identifyConstant(R, spec) ?? R) : R;
 }
 
 /** Number of random domain points at which a constant must be reproduced. */

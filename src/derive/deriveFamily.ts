@@ -9,7 +9,7 @@
  */
 import type { FamilySpec } from '../declare/types.js';
 import type { Derivation, Route, Step } from './types.js';
-import { add, argsOf, constValue, div, fn, key, mul, num, opOf, sub, sym, type Expr } from './build.js';
+import { add, argsOf, constValue, div, fn, mul, num, opOf, sub, sym, type Expr } from './build.js';
 import { differentiate } from './differentiate.js';
 import { familyContext, type ExpectOptions } from './expectation.js';
 import { anyExpect, fisherMatrix, isNonSmooth, metricDerivative, metricSecondDerivative, symmetric } from './fisher.js';
@@ -18,7 +18,8 @@ import { scalarCurvature } from './curvature.js';
 import { amariChentsovTensor } from './amariChentsov.js';
 import { klDivergence } from './kl.js';
 import { deriveNormalizer } from './normalizer.js';
-import { simplify } from './simplify.js';
+import { simplify, SimplifyBudgetError } from './simplify.js';
+import { DeriveBudget, budgetError } from './budget.js';
 
 export interface DeriveOptions extends ExpectOptions {
   /** Use a declared `fisher:` block (default true). Tests set false to exercise the routes. */
@@ -36,30 +37,61 @@ export function deriveFamily(spec: FamilySpec): Derivation {
   return d;
 }
 
-/** Derivation with explicit options (not cached). */
+/**
+ * Derivation with explicit options (not cached).
+ * @throws FamilyError naming the object when a derived object exceeds the budgets of ./budget.ts.
+ */
 export function deriveFamilyWith(spec: FamilySpec, opts: DeriveOptions = {}): Derivation {
+  try {
+    return deriveBudgeted(spec, opts);
+  } catch (err) {
+    // last line of defence: no stack overflow or simplifier budget escapes as an internal error
+    if (err instanceof RangeError) throw budgetError(spec, `derivation exceeds the stack depth budget (${err.message})`);
+    if (err instanceof SimplifyBudgetError) throw budgetError(spec, `derivation exceeds the simplifier's budget: ${err.message}`);
+    throw err;
+  }
+}
+
+function deriveBudgeted(spec: FamilySpec, opts: DeriveOptions): Derivation {
   const t0 = performance.now();
+  const budget = new DeriveBudget(spec);
   const ctx = familyContext(spec);
   const params = ctx.params;
   const n = params.length;
   const l = ctx.l;
+  const P = (...ii: number[]) => ii.map((i) => params[i]);
+  budget.entry('the log-density', l);
 
   // score and Hessian for the report and compile: raw derivatives, then the (size-guarded) simplifier
   const rawScore = params.map((p) => differentiate(l, p));
+  budget.all(rawScore, ([i]) => `score ∂_${P(i)} l`);
   const score = rawScore.map(simplify);
   const hessian = symmetric(n, (i, j) => simplify(differentiate(rawScore[i], params[j])));
+  budget.all(hessian, ([i, j]) => `second derivative ∂_${P(i)} ∂_${P(j)} l`);
   const nonSmooth = isNonSmooth(ctx);
 
+  budget.time('the Fisher metric');
   const fisherRes = fisherMatrix(ctx, score, opts);
   const g = fisherRes.matrix;
+  budget.all(g, ([i, j]) => `Fisher metric g_${P(i, j).join(',')}`);
   const dFisher = metricDerivative(ctx, g, nonSmooth);
+  budget.all(dFisher, ([k, i, j]) => `metric derivative ∂_${P(k)} g_${P(i, j).join(',')}`);
   const d2Fisher = dFisher ? metricSecondDerivative(ctx, dFisher) : null;
+  budget.all(d2Fisher, ([k, m, i, j]) => `second metric derivative ∂_${P(k)} ∂_${P(m)} g_${P(i, j).join(',')}`);
   const christoffelFirst = dFisher ? christoffelFirstKind(dFisher) : null;
+  budget.all(christoffelFirst, ([i, j, k]) => `Christoffel symbol Γ_${P(i, j).join(',')};${P(k)}`);
   const christoffel = christoffelFirst ? christoffelSecondKind(g, christoffelFirst) : null;
+  budget.all(christoffel, ([k, i, j]) => `Christoffel symbol Γ^${P(k)}_${P(i, j).join(',')}`);
   const ac = amariChentsovTensor(ctx, dFisher, score, nonSmooth, opts);
+  budget.all(ac.tensor, ([i, j, k]) => `Amari–Chentsov tensor T_${P(i, j, k).join(',')}`);
+  budget.time('the scalar curvature');
   const R = scalarCurvature(g, dFisher, d2Fisher, spec);
+  if (R) budget.entry('scalar curvature R', R);
+  budget.time('the KL divergence');
   const kl = klDivergence(ctx, opts);
+  if (kl) budget.entry('KL divergence', kl.expr);
   const ginv = inverseMetric(g);
+  budget.all(ginv, ([i, j]) => `inverse metric g^${P(i, j).join(',')}`);
 
   const closed = !anyExpect(g);
   const routes: Record<string, Route> = { fisher: fisherRes.route, amariChentsov: ac.route };
@@ -119,8 +151,11 @@ const ROUTE_TEXT: Record<Route, string> = {
   'finite-difference': 'finite differences of the numerical metric',
 };
 
+/** The constant 0 (the structural key '0', without building keys of large trees). */
 function isZero(e: Expr): boolean {
-  return key(e) === '0';
+  const a = e as Expr & { type: string; value?: unknown; content?: Expr };
+  if (a.type === 'ParenthesisNode') return isZero(a.content!);
+  return a.type === 'ConstantNode' && String(a.value) === '0';
 }
 
 function buildSteps(s: StepInput): Step[] {

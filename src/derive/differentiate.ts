@@ -20,6 +20,7 @@ import {
   div,
   fn,
   fnName,
+  foldTree,
   mul,
   neg,
   num,
@@ -193,16 +194,9 @@ function logDerivative(u: Expr, D: (n: Expr) => Expr): Expr {
 
 const expectCache = new WeakMap<object, boolean>();
 
-/** True when the tree contains an `expect(·)` node. */
+/** True when the tree contains an `expect(·)` node. Memoised per node, iterative. */
 export function containsExpect(n: Expr): boolean {
-  const hit = expectCache.get(n);
-  if (hit !== undefined) return hit;
-  const a = n as AnyNode;
-  const r =
-    fnName(n) === 'expect' ||
-    (a.type === 'ParenthesisNode' ? containsExpect(a.content!) : argsOf(n).some(containsExpect));
-  expectCache.set(n, r);
-  return r;
+  return foldTree(n, expectCache, (m, ks) => fnName(m) === 'expect' || ks.some(Boolean));
 }
 
 /** ∂^k l / ∂θ_{i1} … ∂θ_{ik} for a list of parameter names, memoised through the shared memo. */

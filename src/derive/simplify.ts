@@ -19,6 +19,7 @@ import {
   add,
   argsOf,
   constValue,
+  containsNonFiniteConstant,
   div,
   fn,
   fnName,
@@ -45,6 +46,48 @@ interface Term {
 type Poly = Term[];
 
 const EXPAND_LIMIT = 36;
+
+/**
+ * Work budget of one top-level simplification (term operations in collect, products and exact
+ * division). The expansion and division steps can grow exponentially on deep nestings such as
+ * log(1 + log(1 + … σ)); past the budget {@link simplify} gives up and returns its input unchanged
+ * (always correct, only less simplified). The costliest simplification of the built-in families
+ * takes about 9,000 (mvnormal2), so the budget leaves a margin of ~25×.
+ */
+export const SIMPLIFY_WORK_BUDGET = 250_000;
+/**
+ * Trees larger than this (node count with shared subtrees expanded) are not simplified (the largest
+ * input simplified for a built-in family has 445 nodes).
+ */
+export const SIMPLIFY_MAX_NODES = 20_000;
+
+/** Thrown inside the simplifier when the work budget of the current simplification is exhausted. */
+export class SimplifyBudgetError extends Error {
+  constructor() {
+    super(`simplification exceeded its work budget of ${SIMPLIFY_WORK_BUDGET} term operations`);
+    this.name = 'SimplifyBudgetError';
+  }
+}
+let work = 0;
+let workDepth = 0;
+function spend(units: number): void {
+  work += units;
+  if (work > SIMPLIFY_WORK_BUDGET) throw new SimplifyBudgetError();
+}
+/** Largest work of one top-level simplification so far (for the budget's measurement in tests/bench). */
+export const simplifyStats = { maxWork: 0, maxNodes: 0 };
+
+/** Runs f as one budgeted simplification (nested calls share the outermost budget). */
+function budgeted<T>(f: () => T): T {
+  if (workDepth === 0) work = 0;
+  workDepth++;
+  try {
+    return f();
+  } finally {
+    workDepth--;
+    if (workDepth === 0 && work > simplifyStats.maxWork) simplifyStats.maxWork = work;
+  }
+}
 /** Normalised polynomial of every sum atom built so far, by atom key (for expansion and division). */
 const SUM_ATOMS = new Map<string, Poly>();
 const POWER_EXPAND_LIMIT = 4;
@@ -72,6 +115,7 @@ function mulTerms(a: Term, b: Term): Term {
 }
 
 function mulPoly(p: Poly, q: Poly): Poly {
+  spend(p.length * q.length);
   const out: Poly = [];
   for (const a of p) for (const b of q) out.push(mulTerms(a, b));
   return collect(out);
@@ -89,13 +133,16 @@ function termKey(t: Term): string {
 }
 
 function monoKey(t: Term): string {
-  return [...t.f.entries()]
+  const k = [...t.f.entries()]
     .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
     .map(([k, x]) => `${k}^${x.exp}`)
     .join('*');
+  spend(1 + (k.length >> 6)); // building and hashing long atom keys is the real cost of a term
+  return k;
 }
 
 function collect(p: Poly): Poly {
+  spend(p.length);
   const byKey = new Map<string, { t: Term; scale: number }>();
   for (const t of p) {
     const k = termKey(t);
@@ -113,6 +160,7 @@ function collect(p: Poly): Poly {
 /** c·u·cos(t)^2 + c·u·sin(t)^2 → c·u (exponents exactly 2). */
 function pythagoras(p: Poly): Poly {
   if (p.length < 2) return p;
+  spend(p.length);
   const used = new Set<number>();
   const merged: Poly = [];
   const index = new Map<string, number>();
@@ -426,10 +474,12 @@ const cache = new WeakMap<object, Expr>();
 export function simplifyTree(n: Expr): Expr {
   const hit = cache.get(n);
   if (hit) return hit;
+  // never fold a NaN/Infinity constant away (0·(0/0) must not become 0)
+  if (containsNonFiniteConstant(n)) return n;
   const saved = expandPowers;
   expandPowers = false;
   try {
-    const r = fromPoly(toPoly(n));
+    const r = budgeted(() => fromPoly(toPoly(n)));
     cache.set(n, r);
     return r;
   } finally {
@@ -442,13 +492,20 @@ export function simplifyTree(n: Expr): Expr {
  * tree is smaller (node count; ties go to the simplified tree). Any internal error returns the input.
  */
 export function simplify(n: Expr): Expr {
+  if (gaveUp.has(n)) return n;
+  const nodes = size(n);
+  if (nodes > simplifyStats.maxNodes) simplifyStats.maxNodes = nodes;
+  if (nodes > SIMPLIFY_MAX_NODES) return n;
   try {
     const s = simplifyTree(n);
     return size(s) <= size(n) ? s : n;
   } catch {
+    gaveUp.add(n);
     return n;
   }
 }
+/** Inputs whose simplification failed or ran out of budget (not tried again). */
+const gaveUp = new WeakSet<object>();
 
 /** One term of an expansion: coef (free of the data variables) × feature (a product of x-dependent factors, or null for 1). */
 export interface SplitTerm {
@@ -465,7 +522,7 @@ export function expandTerms(f: Expr, isX: (n: Expr) => boolean): SplitTerm[] | n
   let p: Poly;
   expandPowers = true;
   try {
-    p = toPolyUncached(f);
+    p = budgeted(() => toPolyUncached(f));
   } finally {
     expandPowers = false;
   }
@@ -516,6 +573,7 @@ function exactDivide(N: Poly, B: Poly): Poly | null {
   // Laurent division: terminates after |Q| steps when B divides N; capped otherwise
   const cap = 3 * N.length + 5;
   for (let it = 0; it < cap; it++) {
+    spend(R.length + B.length);
     if (R.length === 0) return collect(Q);
     const la = lead(R);
     const f = new Map<string, Factor>(la.f);

@@ -22,6 +22,42 @@ import { visualLength } from './renderLatexDocument.js';
 import { nodes } from './nodes.js';
 import { symbolicInverse } from './symbolicInverse.js';
 import { simplify } from '../../derive/simplify.js';
+import { depth, size } from '../../derive/build.js';
+import { budgetError } from '../../derive/budget.js';
+
+/**
+ * Print budget of the derivation document: printing expands shared subexpressions of the derived
+ * DAGs into trees, so each equation's expanded size (nodes), its depth (the printer recurses) and
+ * the document's total are bounded. The built-in families print at most 1,757 nodes in one
+ * equation and 9,657 in all.
+ */
+export const PRINT_BUDGET = Object.freeze({ equationNodes: 40_000, totalNodes: 150_000, depth: 400 });
+
+/** Throws a FamilyError naming the first equation that exceeds the print budget. */
+function checkPrintable(d: Derivation): void {
+  let total = 0;
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const leaves = (x: unknown): Expr[] => (Array.isArray(x) ? x.flatMap(leaves) : [x as Expr]);
+  for (const st of d.steps) {
+    for (const eq of st.equations ?? []) {
+      const what = `"${st.title}" equation ${eq.lhs}`;
+      for (const e of leaves(eq.rhs)) {
+        const n = size(e);
+        const dp = depth(e);
+        total += n;
+        if (n > PRINT_BUDGET.equationNodes || dp > PRINT_BUDGET.depth || total > PRINT_BUDGET.totalNodes) {
+          const why =
+            n > PRINT_BUDGET.equationNodes
+              ? `has ${fmt(n)} nodes to print, budget ${fmt(PRINT_BUDGET.equationNodes)}`
+              : dp > PRINT_BUDGET.depth
+                ? `has depth ${fmt(dp)}, budget ${fmt(PRINT_BUDGET.depth)}`
+                : `brings the document to ${fmt(total)} nodes, budget ${fmt(PRINT_BUDGET.totalNodes)}`;
+          throw budgetError(d.family, `derivation document exceeds its print budget: ${what} ${why}`);
+        }
+      }
+    }
+  }
+}
 
 /** One display equation `lhs = rhs`. */
 export interface DocEquation {
@@ -135,6 +171,7 @@ function isZero(e: Expr): boolean {
 }
 
 export function derivationDocument(d: Derivation): DerivationDocument {
+  checkPrintable(d);
   const spec = d.family;
   assertFamilyTexSafe(spec);
   const symbols = familySymbols(spec);

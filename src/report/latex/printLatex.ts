@@ -468,15 +468,23 @@ function stripParens(n: Node): Node {
   return n;
 }
 
+const keyMemo = new WeakMap<object, string>();
+
+/** Memoised per node (derived trees share subtrees, and keys are asked for at every level). */
 function keyOf(n: Node): string {
+  const hit = keyMemo.get(n);
+  if (hit !== undefined) return hit;
+  let k: string;
   switch (n.type) {
-    case 'ParenthesisNode': return keyOf(n.content!);
-    case 'ConstantNode': return `#${Number(n.value)}`;
-    case 'SymbolNode': return `$${n.name}`;
-    case 'FunctionNode': return `${fnName(n)}(${(n.args ?? []).map(keyOf).join(',')})`;
-    case 'OperatorNode': return `[${String(n.fn)} ${(n.args ?? []).map(keyOf).join(' ')}]`;
+    case 'ParenthesisNode': k = keyOf(n.content!); break;
+    case 'ConstantNode': k = `#${Number(n.value)}`; break;
+    case 'SymbolNode': k = `$${n.name}`; break;
+    case 'FunctionNode': k = `${fnName(n)}(${(n.args ?? []).map(keyOf).join(',')})`; break;
+    case 'OperatorNode': k = `[${String(n.fn)} ${(n.args ?? []).map(keyOf).join(' ')}]`; break;
+    default: k = `?${n.type}`;
   }
-  return `?${n.type}`;
+  keyMemo.set(n, k);
+  return k;
 }
 
 /** x·x → x², x^a·x^b → x^{a+b} for constant exponents (notation only: no cancellation across the fraction bar). */
