@@ -40,10 +40,9 @@ export { sgd } from './solve/optim/sgd.js';
 export { naturalGradient } from './solve/optim/naturalGradient.js';
 export { minimize } from './solve/optim/minimize.js';
 export { fisherFlow } from './solve/optim/fisherFlow.js';
-export { fit } from './solve/optim/fit.js';
+export { fit, mle, fisherScoring } from './solve/optim/fit.js';
 export { naturalGradientVI } from './solve/optim/vi.js';
 export { crb, crbBound } from './solve/crb/crb.js';
-export { mle, fisherScoring } from './solve/crb/mle.js';
 export * as softmax from './solve/softmax/index.js';
 
 export { printLatex } from './report/latex/printLatex.js';

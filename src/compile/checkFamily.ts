@@ -31,8 +31,8 @@ export interface Check {
   readonly detail: string;
 }
 
-const FIRST = { real: 0.3, positive: 1.7, unit: 0.35 } as const;
-const SECOND = { real: -1.1, positive: 0.8, unit: 0.2 } as const;
+const FIRST = { real: 0.3, positive: 1.7, unit: 0.35, circle: 0.3 } as const;
+const SECOND = { real: -1.1, positive: 0.8, unit: 0.2, circle: -1.1 } as const;
 
 /** The check points of a family (midpoints first), adjusted to satisfy the constraints. */
 export function checkPoints(c: CompiledFamily, d: Derivation): number[][] {

@@ -486,6 +486,18 @@ export function checkSamplerArgs(name: string, args: ArrayLike<number>): string 
 }
 
 /**
+ * Fills `out` with independent draws of the scalar sampler `name` (no allocation).
+ * @throws RangeError for an unknown or vector-valued sampler.
+ */
+export function fillSamples(name: string, rng: Rng, args: ArrayLike<number>, out: Float64Array): Float64Array {
+  const f = SAMPLERS[name];
+  if (!f || name === 'dirichlet' || name === 'mvnormal2') throw new RangeError(`no scalar sampler '${name}'`);
+  const n = out.length;
+  for (let i = 0; i < n; i++) out[i] = f(rng, args) as number;
+  return out;
+}
+
+/**
  * n independent draws from sampler `name`: a Float64Array for scalar samplers, an array of
  * Float64Array for the vector ones (dirichlet, mvnormal2).
  */

@@ -9,18 +9,20 @@ import { FamilyError } from '../core/errors.js';
 import type { FamilyProblem } from '../core/errors.js';
 import { BUILTIN_CONSTANTS, FUNCTIONS } from '../core/functions.js';
 import { SAMPLER_ARITY } from '../core/samplerNames.js';
-import type { Expr, ExpFamSpec, FamilySpec, NormalizerSpec, ParamDomain, ParamSpec, SamplerSpec, SupportSpec } from './types.js';
+import { FunctionNode, SymbolNode, parse as mathParse } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import type { Expr, ExpFamSpec, FamilySpec, MleSpec, NormalizerSpec, ParamDomain, ParamSpec, SamplerSpec, StatSpec, SupportSpec } from './types.js';
 import { checkFamilyText, excerpt } from './texWhitelist.js';
 import { EXPRESSION_BUDGET, canonicalFeature, symbolsOf, tryParseExpression } from './whitelist.js';
 
 /** Top-level fields of a family file. Anything else is reported (typo protection). */
 export const FAMILY_FIELDS: readonly string[] = Object.freeze([
   'name', 'title', 'params', 'constraints', 'constants', 'variables', 'support', 'breakpoints',
-  'logDensity', 'expfam', 'moments', 'fisher', 'sampler', 'notes', 'normalizer',
+  'logDensity', 'expfam', 'moments', 'fisher', 'sampler', 'mle', 'notes', 'normalizer',
 ]);
 const REQUIRED_FIELDS = ['name', 'title', 'params', 'variables', 'support', 'logDensity'];
 
-export const PARAM_DOMAINS: readonly ParamDomain[] = Object.freeze(['real', 'positive', 'unit']);
+export const PARAM_DOMAINS: readonly ParamDomain[] = Object.freeze(['real', 'positive', 'unit', 'circle']);
 export const SUPPORT_KINDS: readonly string[] = Object.freeze([
   'real', 'positive', 'unit', 'circle', 'nonnegint', 'simplex', 'integers', 'finite',
 ]);
@@ -366,7 +368,7 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
         // A parameter with a bad domain still counts as declared (no cascade of "unknown symbol").
         if (ok && (pd === null || !(PARAM_DOMAINS as readonly string[]).includes(pd))) extraThetaNames.push(pn!);
         if (pd !== null && !(PARAM_DOMAINS as readonly string[]).includes(pd)) {
-          ctx.err(dE!.value, `${f}.domain`, `unknown domain "${pd}" (allowed: ${PARAM_DOMAINS.join(', ')}; unit = open interval (0,1))`);
+          ctx.err(dE!.value, `${f}.domain`, `unknown domain "${pd}" (allowed: ${PARAM_DOMAINS.join(', ')}; unit = open interval (0,1), circle = an angle modulo 2π)`);
           ok = false;
         }
         if (!ok || pd === null || pn === null) {
@@ -492,7 +494,12 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
   // sampler
   let sampler: SamplerSpec | null = null;
   const saE = get(top, 'sampler');
-  if (saE) sampler = parseSampler(ctx, saE.value, saE.keyNode, syms);
+  if (saE) sampler = parseSampler(ctx, saE.value, saE.keyNode, syms, variables.length);
+
+  // mle (closed form)
+  let mle: MleSpec | null = null;
+  const mleE = get(top, 'mle');
+  if (mleE) mle = parseMle(ctx, mleE.value, mleE.keyNode, params, Object.keys(constants), variables);
 
   if (ctx.problems.length > 0 || !logDensity || !support) {
     if (ctx.problems.length === 0) ctx.err(root, undefined, 'invalid family file');
@@ -516,6 +523,7 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
     fisher,
     sampler,
     normalizer,
+    mle,
     notes,
     locations: Object.freeze({ ...ctx.textLocations }),
   };
@@ -833,13 +841,17 @@ function parseFisher(ctx: Ctx, node: YamlNode | null, anchor: YamlNode, syms: Sy
   return ok ? { matrix, source } : null;
 }
 
-function parseSampler(ctx: Ctx, node: YamlNode | null, anchor: YamlNode, syms: Symbols): SamplerSpec | null {
+/** Random inputs of a transform sampler: u, u1…u9 ~ U(0, 1) (open), z, z1…z9 ~ N(0, 1). */
+const RANDOM_INPUT = /^[uz][1-9]?$/;
+
+function parseSampler(ctx: Ctx, node: YamlNode | null, anchor: YamlNode, syms: Symbols, nvars: number): SamplerSpec | null {
   const f = 'sampler';
   if (!isMap(node)) {
-    ctx.err(node ?? anchor, f, `must be a map {method, args}, got ${describe(node)}`);
+    ctx.err(node ?? anchor, f, `must be a map {method, args} or {transform}, got ${describe(node)}`);
     return null;
   }
   const es = entries(ctx, node, f);
+  if (get(es, 'transform')) return parseTransform(ctx, node, anchor, es, syms, nvars);
   checkKeys(ctx, anchor, es, ['method', 'args'], f, ['method', 'args']);
   const mE = get(es, 'method');
   const aE = get(es, 'args');
@@ -848,7 +860,7 @@ function parseSampler(ctx: Ctx, node: YamlNode | null, anchor: YamlNode, syms: S
   let ok = method !== null && allOk(args);
   if (method !== null) {
     if (!Object.hasOwn(SAMPLER_ARITY, method)) {
-      ctx.err(mE!.value, `${f}.method`, `unknown sampler "${method}" (allowed: ${Object.keys(SAMPLER_ARITY).join(', ')})`);
+      ctx.err(mE!.value, `${f}.method`, `unknown sampler "${method}" (allowed: ${Object.keys(SAMPLER_ARITY).join(', ')}; or write {transform: "<expression in u, z>"})`);
       ok = false;
     } else if (args) {
       const arity = SAMPLER_ARITY[method];
@@ -859,5 +871,140 @@ function parseSampler(ctx: Ctx, node: YamlNode | null, anchor: YamlNode, syms: S
       }
     }
   }
-  return ok ? { method: method!, args: args as Expr[] } : null;
+  return ok ? { kind: 'builtin', method: method!, args: args as Expr[] } : null;
+}
+
+/**
+ * `sampler: {transform: "<expr>"}` (one data variable) or `{transform: ["<expr1>", ...]}` (one per
+ * variable): whitelisted expressions of θ, constants and random inputs u… ~ U(0,1), z… ~ N(0,1).
+ */
+function parseTransform(ctx: Ctx, node: YamlNode, anchor: YamlNode, es: Entry[], syms: Symbols, nvars: number): SamplerSpec | null {
+  const f = 'sampler.transform';
+  checkKeys(ctx, anchor, es, ['transform'], 'sampler');
+  const tE = get(es, 'transform')!;
+  const inputs = ['u', ...'123456789'.split('').map((d) => `u${d}`), 'z', ...'123456789'.split('').map((d) => `z${d}`)].filter((n) => !syms.all.has(n));
+  const allowed = new Set([...syms.theta, ...inputs]);
+  const items: (YamlNode | null)[] = isSeq(tE.value) ? ((tE.value as YAMLSeq).items as (YamlNode | null)[]) : [tE.value];
+  if (nvars > 0 && items.length !== nvars) {
+    ctx.err(tE.value ?? node, f, `needs one expression per data variable (${nvars}), got ${items.length}`);
+    return null;
+  }
+  const exprs: Expr[] = [];
+  let ok = true;
+  items.forEach((it, i) => {
+    const field = items.length > 1 ? `${f}[${i}]` : f;
+    const text = exprText(ctx, it, field);
+    if (text === null) return void (ok = false);
+    const r = tryParseExpression(text, allowed, ctx.loc(it, field), syms.variables);
+    if (!r.ok) {
+      ctx.problems.push(...r.problems);
+      ok = false;
+      return;
+    }
+    exprs.push(r.expr);
+  });
+  if (!ok) return null;
+  const used = new Set<string>();
+  for (const e of exprs) for (const s of symbolsOf(e)) if (RANDOM_INPUT.test(s) && !syms.all.has(s)) used.add(s);
+  if (used.size === 0) {
+    ctx.err(tE.value ?? node, f, 'a transform must use at least one random input: u (uniform on (0, 1)) or z (standard normal), or u1…u9, z1…z9');
+    return null;
+  }
+  return { kind: 'transform', transform: exprs, inputs: [...used].sort() };
+}
+
+/** Sample statistics allowed in an `mle:` block, with their arity. */
+const STATISTICS: ReadonlyMap<string, number> = new Map([['mean', 1], ['var', 1], ['cov', 2], ['median', 1]]);
+
+/**
+ * `mle: {param: "<expression of statistics>", ...}`: a closed-form maximum-likelihood estimator,
+ * one entry per parameter. Statistics mean(f), var(f), cov(f, g), median(f) take whitelisted
+ * expressions of the data variables and constants (and may nest: `mean(abs(x - median(x)))`);
+ * outside them only constants may appear. Each statistic becomes a symbol `__sK`.
+ */
+function parseMle(ctx: Ctx, node: YamlNode | null, anchor: YamlNode, params: ParamSpec[], constants: string[], variables: string[]): MleSpec | null {
+  const f = 'mle';
+  if (!isMap(node)) {
+    ctx.err(node ?? anchor, f, `must be a map parameter: "expression of sample statistics", got ${describe(node)}`);
+    return null;
+  }
+  const es = entries(ctx, node, f);
+  const names = params.map((p) => p.name);
+  checkKeys(ctx, anchor, es, names, f, names);
+  const stats: StatSpec[] = [];
+  const statKeys = new Map<string, number>();
+  const estimates: (Expr | null)[] = names.map(() => null);
+  const consts = new Set(constants);
+  const dataNames = new Set([...constants, ...variables]);
+  for (const e of es) {
+    const k = names.indexOf(e.key);
+    if (k < 0) continue;
+    const field = `${f}.${e.key}`;
+    const text = exprText(ctx, e.value, field);
+    if (text === null) continue;
+    const loc = ctx.loc(e.value, field);
+    let tree: MathNode;
+    try {
+      tree = mathParse(text);
+    } catch (err) {
+      ctx.err(e.value, field, `cannot parse expression "${text}": ${(err as Error).message}`);
+      continue;
+    }
+    let bad = false;
+    tree.traverse((n) => {
+      if (n.type === 'SymbolNode' && (n as SymbolNode).name.startsWith('__')) bad = true;
+    });
+    if (bad) {
+      ctx.err(e.value, field, 'names starting with "__" are reserved');
+      continue;
+    }
+    const problemsBefore = ctx.problems.length;
+    const rewrite = (n: MathNode): MathNode => {
+      if (n.type === 'FunctionNode') {
+        const fnNode = n as FunctionNode;
+        const name = (fnNode.fn as unknown as { name?: string }).name;
+        if (name !== undefined && STATISTICS.has(name)) {
+          const arity = STATISTICS.get(name)!;
+          if (fnNode.args.length !== arity) {
+            ctx.err(e.value, field, `statistic ${name}() takes ${arity} argument(s), got ${fnNode.args.length}`);
+            return new SymbolNode('__bad');
+          }
+          const args: Expr[] = [];
+          const earlier = new Set([...dataNames, ...stats.map((_, i) => `__s${i}`)]);
+          for (const a of fnNode.args) {
+            const inner = rewrite(a);
+            const r = tryParseExpression(inner.toString(), earlier, loc, new Set(names));
+            if (!r.ok) {
+              ctx.problems.push(...r.problems);
+              return new SymbolNode('__bad');
+            }
+            args.push(r.expr);
+          }
+          if (!args.some((a) => [...symbolsOf(a)].some((s) => variables.includes(s) || s.startsWith('__s')))) {
+            ctx.err(e.value, field, `statistic ${name}(${args.map((a) => a.toString()).join(', ')}) does not depend on the data`);
+          }
+          const key = `${name}(${args.map((a) => canonicalFeature(a)).join(', ')})`;
+          let idx = statKeys.get(key);
+          if (idx === undefined) {
+            idx = stats.length;
+            stats.push({ kind: name as StatSpec['kind'], args });
+            statKeys.set(key, idx);
+          }
+          return new SymbolNode(`__s${idx}`);
+        }
+      }
+      return n.map((c) => rewrite(c));
+    };
+    const outer = rewrite(tree);
+    if (ctx.problems.length > problemsBefore) continue;
+    const allowed = new Set([...consts, ...stats.map((_, i) => `__s${i}`)]);
+    const r = tryParseExpression(outer.toString(), allowed, loc, new Set([...variables, ...names]));
+    if (!r.ok) {
+      ctx.problems.push(...r.problems.map((p) => ({ ...p, message: p.message.replace(/must not depend on the data variable "(\w+)" \(only on parameters and constants\)/, 'uses "$1" outside a statistic: write mean(...), var(...), cov(..., ...) or median(...)') })));
+      continue;
+    }
+    estimates[k] = r.expr;
+  }
+  if (estimates.some((x) => x === null)) return null;
+  return { stats, estimates: estimates as Expr[] };
 }

@@ -8,7 +8,11 @@ import type { MathNode } from 'mathjs';
 
 export type Expr = MathNode;
 
-export type ParamDomain = 'real' | 'positive' | 'unit';
+/**
+ * real: any finite number; positive: > 0; unit: open interval (0, 1); circle: an angle (any finite
+ * number, identified modulo 2π: estimates are reduced to [−π, π) and compared modulo 2π).
+ */
+export type ParamDomain = 'real' | 'positive' | 'unit' | 'circle';
 
 export interface ParamSpec {
   readonly name: string;
@@ -41,10 +45,34 @@ export interface ExpFamSpec {
   readonly base: Expr;
 }
 
-export interface SamplerSpec {
-  /** Name of a built-in sampler (see src/core/random.ts SAMPLERS). */
-  readonly method: string;
-  /** Arguments as expressions of the parameters and constants. */
+/**
+ * How to draw observations: a built-in sampler with θ-expression arguments, or a transform of
+ * independent random inputs (`u`, `u1`…`u9` ~ U(0, 1) open, `z`, `z1`…`z9` ~ N(0, 1)), one
+ * expression per data variable.
+ */
+export type SamplerSpec =
+  | {
+      readonly kind: 'builtin';
+      /** Name of a built-in sampler (see src/core/random.ts SAMPLERS). */
+      readonly method: string;
+      /** Arguments as expressions of the parameters and constants. */
+      readonly args: readonly Expr[];
+    }
+  | {
+      readonly kind: 'transform';
+      /** One expression per data variable, of θ, constants and the random inputs. */
+      readonly transform: readonly Expr[];
+      /** Random input names used, in draw order (sorted: u…, then z…). */
+      readonly inputs: readonly string[];
+    };
+
+/** A sample statistic: mean(f), var(f) (divisor n), cov(f, g) (divisor n) or median(f). */
+export interface StatSpec {
+  readonly kind: 'mean' | 'var' | 'cov' | 'median';
+  /**
+   * Arguments: expressions of the data variables, constants and earlier statistics, which appear
+   * as the symbols `__s0`, `__s1`, … (statistic k may use __s0..__s(k−1)).
+   */
   readonly args: readonly Expr[];
 }
 
@@ -61,6 +89,15 @@ export interface NormalizerSpec {
   readonly term: Expr;
   /** Index range: nonnegint (0, 1, 2, …) or integers lo..hi (either bound may be infinite only via nonnegint). */
   readonly over: { readonly kind: 'nonnegint' } | { readonly kind: 'integers'; readonly lo: number; readonly hi: number };
+}
+
+/**
+ * A declared closed-form maximum-likelihood estimator: statistics of the sample, then one
+ * expression per parameter (in parameter order) of the statistics `__s0`… and constants.
+ */
+export interface MleSpec {
+  readonly stats: readonly StatSpec[];
+  readonly estimates: readonly Expr[];
 }
 
 export interface FamilySpec {
@@ -95,6 +132,8 @@ export interface FamilySpec {
   readonly sampler: SamplerSpec | null;
   /** Series normaliser (`normalizer:` block), or null. */
   readonly normalizer?: NormalizerSpec | null;
+  /** Declared closed-form MLE (the `mle:` block), or null: the generic Fisher-scoring route is used. */
+  readonly mle: MleSpec | null;
   /** Free-text notes (literature, parametrization). */
   readonly notes: string;
   /** Line and column of the fields whose text reaches LaTeX/HTML (`title`, `notes`, `params[i].tex`, `fisher.source`). */

@@ -19,7 +19,7 @@ import { evaluate } from '../../src/core/evaluate.js';
 import { deriveFamily } from '../../src/derive/deriveFamily.js';
 import type { Derivation } from '../../src/derive/types.js';
 
-const MID = { real: 0.3, positive: 1.7, unit: 0.35 } as const;
+const MID = { real: 0.3, positive: 1.7, unit: 0.35, circle: 0.3 } as const;
 
 function pointFor(d: Derivation): number[] {
   if (d.family.name === 'categorical3') return [0.3, 0.35];

@@ -103,7 +103,7 @@ sampler: { method: laplace, args: [mu, b] }
     expect([...s.moments.keys()]).toEqual(['abs(x - mu)']);
     expect(s.breakpoints.map(String)).toEqual(['mu']);
     expect(s.fisher!.matrix.map((r) => r.map((e) => evaluate(e, { b: 2 })))).toEqual([[0.25, 0], [0, 0.25]]);
-    expect(s.sampler!.method).toBe('laplace');
+    expect(s.sampler).toMatchObject({ kind: 'builtin', method: 'laplace' });
     expect(s.params[1].tex).toBe('b');
   });
 

@@ -7,7 +7,6 @@ import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { crb, type CrbResult } from '../../solve/crb/crb.js';
 import { crbSetup } from '../../solve/crb/crbSetup.js';
-import { biasedEstimatorDemo } from '../../solve/crb/biasedEstimators.js';
 import { PALETTE, svgPlot, type PlotSeries } from '../../report/svgPlot.js';
 import { boundedInt, parseDecimal, parseFlags, requireString, workerCount } from '../args.js';
 import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
@@ -21,8 +20,10 @@ export const MAX_TRIALS = 1_000_000;
 export const MAX_WORKERS = 64;
 
 export const help = `infogeo crb <family|file.yaml> --at name=value,... --n N [--trials T] [--seed S] [options] [--json]
-  Cramér–Rao check: T samples of size N at θ, the MLE of each (closed form or Fisher scoring),
-  empirical covariance vs the bound F(θ)⁻¹/N, efficiency bound_ii/var_ii with confidence intervals.
+  Cramér–Rao check: T samples of size N at θ, the MLE of each (the family's declared mle: closed
+  form, else Fisher scoring — on the mean sufficient statistic for exponential families), empirical
+  covariance vs the bound F(θ)⁻¹/N, efficiency bound_ii/var_ii with confidence intervals. Samples come
+  from the declared sampler, else the generic inversion sampler (one variable).
 options:
   --trials T         Monte Carlo trials (default 500)
   --seed S           non-negative integer seed (default 1); trial t uses stream (S, t)
@@ -32,12 +33,11 @@ options:
   --fn EXPR          also a function of the parameters by the delta method, e.g. --fn "alpha/beta"
   --plot out.svg     variance of each θ̂_i vs n against the bound (log-log), n = N/16 .. N
   --ns n1,n2,...     sample sizes for --plot (default N/16, N/8, N/4, N/2, N)
-  --force-workers    allow more workers than cores
-  --biased           (normal family) MSE of biased estimators of σ² and μ vs the unbiased bound`;
+  --force-workers    allow more workers than cores`;
 
 const SPEC = {
   at: 'string', n: 'number', trials: 'number', seed: 'number', workers: 'string', confidence: 'number',
-  fn: 'string', plot: 'string', ns: 'string', biased: 'boolean', json: 'boolean', help: 'boolean', 'force-workers': 'boolean',
+  fn: 'string', plot: 'string', ns: 'string', json: 'boolean', help: 'boolean', 'force-workers': 'boolean',
 } as const;
 
 
@@ -70,7 +70,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const ns = plotFile !== undefined && p.flags.ns
     ? String(p.flags.ns).split(',').map((s) => boundedInt(parseDecimal(s.trim()) ?? NaN, 'ns', 1, MAX_N))
     : undefined;
-  if (p.flags.biased && fam.spec.name !== 'normal' && fam.spec.name !== 'normal_logsigma') throw new UsageError('--biased is available for the normal family');
 
   let setup;
   try {
@@ -78,13 +77,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  // A model in the main thread is needed only when the MLE is not closed-form; workers rebuild it.
-  const model = setup.modelSource ? fam.compiled : null;
+  // The compiled family serves the main thread; workers rebuild the model only when needed.
+  const model = fam.compiled;
   // auto: a worker costs ≈ 1.5 s to start (tsx + samplers + MLE, and the shipped generated code of
   // a Fisher-scoring family) and ≈ 5 s when it must rebuild the family (declare → derive → compile
   // imports mathjs). Threads pay off for jobs of ≳ 10 s in-process: ≈ 5·10⁷ draws with a closed-form
   // MLE (≈ 6·10⁶ draws/s), ≈ 10⁷ with Fisher scoring (≈ 10⁶ draws/s), 2·10⁷ when rebuilding.
-  const threshold = !model ? 5e7 : setup.modelSource?.kind === 'portable' ? 1e7 : 2e7;
+  const threshold = !setup.modelSource ? 5e7 : setup.modelSource.kind === 'portable' ? 1e7 : 2e7;
   if (workersFlag === 'auto' && trials * n >= threshold) workers = availableParallelism();
   if (setup.modelSource?.kind === 'family') setup = { ...setup, modelSource: { ...setup.modelSource, cwd: io.cwd } };
   if (fn) {
@@ -133,10 +132,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     out.plot = { file: plotPath, curve };
   }
 
-  if (p.flags.biased) {
-    const sigma = fam.spec.name === 'normal' ? theta[1] : Math.exp(theta[1]);
-    out.biased = biasedEstimatorDemo({ mu: theta[0], sigma, n, trials, seed });
-  }
   // Written only now that every part of the work has succeeded.
   if (plotPath !== undefined && svg !== undefined) writeFileAtomic(plotPath, svg, '--plot');
 
@@ -146,7 +141,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const names = setup.paramNames;
   io.out(`Cramér–Rao check for ${fam.spec.name} at ${names.map((nm, i) => `${nm}=${theta[i]}`).join(', ')}: n=${n}, ${trials} trials, seed ${seed}\n`);
-  io.out(`MLE: ${result.method}${result.method === 'fisher-scoring' ? ` (mean ${result.mean_iterations.toFixed(1)} iterations)` : ''}; failed trials: ${result.failed_trials}; sampler ${setup.sampler.method}(${setup.sampler.args.map(fmt).join(', ')})\n\n`);
+  const how = result.method === 'fisher-scoring' ? ` (mean ${result.mean_iterations.toFixed(1)} iterations, on the ${result.likelihood === 'sufficient-statistics' ? 'mean sufficient statistic' : 'data'})` : '';
+  io.out(`MLE: ${result.method}${how}; failed trials: ${result.failed_trials}; sampler ${result.sampler.method}(${result.sampler.args.map(fmt).join(', ')})\n\n`);
   const header = ['param', 'bound F⁻¹/n', 'empirical var', `efficiency [${Math.round(confidence * 100)}% CI]`, 'bias'];
   const rows = names.map((nm, i) => [
     nm,
@@ -163,11 +159,5 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   rows.forEach((r) => io.out(line(r)));
   if (f) io.out(`\n${f.expr}: delta-method bound ∇gᵀ(F⁻¹/n)∇g with ∇g = [${f.gradient.map(fmt).join(', ')}] (${f.gradient_method})\n`);
   if (out.plot) io.out(`\nplot written to ${(out.plot as { file: string }).file}\n`);
-  if (out.biased) {
-    io.out('\nBiased estimators (normal): MSE vs the bound for unbiased estimators\n');
-    for (const b of out.biased as ReturnType<typeof biasedEstimatorDemo>) {
-      io.out(`  ${b.estimator.padEnd(14)} target ${b.target.padEnd(8)} MSE ${fmt(b.mse)} (exact ${fmt(b.mseExact)})  unbiased CRB ${fmt(b.unbiasedBound)}  ${b.mse < b.unbiasedBound ? 'BELOW' : 'above'}\n`);
-    }
-  }
   return 0;
 }

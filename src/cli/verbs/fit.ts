@@ -8,11 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { DomainError, UsageError } from '../../core/errors.js';
 import type { DataPoint } from '../../core/types.js';
 import type { SupportSpec } from '../../declare/types.js';
 import { fit, type FitMethod } from '../../solve/optim/fit.js';
 import { readRegularFile } from '../../declare/readRegularFile.js';
+import { compileMleProgram, instantiateMle } from '../../compile/compileStatistics.js';
 import { namedValues, parseDecimal, parseFlags, parseParams, quote, requireString } from '../args.js';
 import { fmt, loadCompiled } from '../family.js';
 import type { CliIO } from '../io.js';
@@ -131,7 +132,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const problem = c.checkPoint(start);
     if (problem) throw new UsageError(`--start is outside the domain of ${fam.spec.name}: ${problem}`);
   }
-  const r = fit(c, data, { method, start, domains: fam.spec.params.map((q) => q.domain), maxIterations: p.flags['max-iterations'] as number | undefined });
+  const program = compileMleProgram(fam.spec);
+  const r = fit(c, data, {
+    method,
+    start,
+    domains: fam.spec.params.map((q) => q.domain),
+    paramNames: c.paramNames,
+    closedForm: program ? instantiateMle(program) : null,
+    maxIterations: p.flags['max-iterations'] as number | undefined,
+  });
+  if (r.status === 'no-mle') throw new DomainError(`${fam.spec.name} on these ${data.length} observations: ${r.message}`);
   if (!Number.isFinite(r.logLikelihood) && r.iterations === 0) {
     throw new UsageError(`${r.message ?? 'no finite likelihood'}; check that the data lie in the support of ${fam.spec.name}`);
   }

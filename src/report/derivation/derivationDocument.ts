@@ -155,7 +155,7 @@ function supportTex(s: SupportSpec, v: string): string {
 }
 
 function domainTex(domain: string, t: string): string {
-  return domain === 'positive' ? `${t} > 0` : domain === 'unit' ? `0 < ${t} < 1` : `${t} \\in \\mathbb{R}`;
+  return domain === 'positive' ? `${t} > 0` : domain === 'unit' ? `0 < ${t} < 1` : domain === 'circle' ? `${t} \\in [-\\pi, \\pi)` : `${t} \\in \\mathbb{R}`;
 }
 
 /** Symbol table for the printer: parameter TeX from the spec, data variables, fixed constants. */

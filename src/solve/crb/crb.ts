@@ -4,9 +4,13 @@
  * (F the Fisher information of one observation, CONTRACT.md convention). Optionally also a scalar
  * function g(θ) by the delta method, bound ∇gᵀ(F⁻¹/n)∇g.
  *
- * Trials run in-process or in worker threads (node:worker_threads, each worker loading the
- * TypeScript sources through tsx); trial t always uses the stream createRng(seed, t), so results
- * are bitwise identical for every worker count.
+ * Trials run in-process or, with workers > 1, on the main thread plus workers − 1 worker threads
+ * (node:worker_threads) that take blocks of trials as they become free. The worker entry is
+ * ./crbWorker with the extension of this module (crbWorker.js in a compiled build; crbWorker.ts
+ * from TypeScript sources, then loaded through the public `tsx/esm/api` register hook). Trial t
+ * always uses the stream createRng(seed, t), so results are bitwise identical for every worker
+ * count. Every reported number is checked: all trials failing, or a non-finite or non-positive
+ * bound, variance or efficiency, is a ConvergenceError naming the quantity.
  *
  * Index conventions: matrices are nested [i][j] in parameter order in the result.
  */
@@ -14,11 +18,12 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ConvergenceError } from '../../core/errors.js';
 import { inverse } from '../../core/linalg.js';
 import { estimatorStats } from './estimatorStats.js';
 import { deltaVariance, paramFunction } from './deltaMethod.js';
-import { runTrials, type CrbSetup, type TrialBlock } from './runTrials.js';
-import type { LikelihoodModel } from './mle.js';
+import { samplerLabel, trialKernel, type CrbSetup, type TrialBlock } from './runTrials.js';
+import type { LikelihoodModel } from '../optim/fit.js';
 
 export interface CrbOptions {
   /** Observations per trial. */
@@ -33,6 +38,8 @@ export interface CrbOptions {
   fn?: string;
   /** Called after each finished block of trials. */
   onProgress?: (done: number, total: number) => void;
+  /** Trials per block handed to a thread (default: about trials/(8·workers), at most 64). */
+  blockSize?: number;
 }
 
 export interface CrbFunctionResult {
@@ -76,6 +83,8 @@ export interface CrbResult {
   failed_trials: number;
   /** 'closed-form' or 'fisher-scoring' MLE. */
   method: string;
+  /** 'sufficient-statistics' (exponential family: each trial reduced to the mean of T) or 'data'. */
+  likelihood: string;
   /** Mean Fisher-scoring iterations per trial. */
   mean_iterations: number;
   sampler: { method: string; args: number[] };
@@ -109,26 +118,27 @@ export async function crb(setup: CrbSetup, model: LikelihoodModel | null, option
   const ok = new Uint8Array(trials);
   let iterations = 0;
   let method = '';
+  let failure: string | null = null;
+  let done = 0;
   const store = (b: TrialBlock) => {
     estimates.set(b.estimates, b.start * d);
     ok.set(b.ok, b.start);
     for (const it of b.iterations) iterations += it;
     method ||= b.method;
+    if (b.failure && (failure === null || b.start < Number(/^trial (\d+)/.exec(failure)?.[1] ?? Infinity))) failure = b.failure;
+    done += b.ok.length;
+    options.onProgress?.(done, trials);
   };
-  const blockSize = Math.max(1, Math.min(64, Math.ceil(trials / (workers * 8))));
+  const blockSize = options.blockSize ?? Math.max(1, Math.min(64, Math.ceil(trials / (workers * 8))));
+  const kernel = trialKernel(setup, model, n, seed);
   if (workers <= 1) {
-    for (let s = 0; s < trials; s += blockSize) {
-      store(runTrials(setup, model, n, seed, s, Math.min(trials, s + blockSize)));
-      options.onProgress?.(Math.min(trials, s + blockSize), trials);
-    }
+    for (let s = 0; s < trials; s += blockSize) store(kernel(s, Math.min(trials, s + blockSize)));
   } else {
-    await runInWorkers(setup, n, seed, trials, blockSize, workers, (b, done) => {
-      store(b);
-      options.onProgress?.(done, trials);
-    });
+    await runInWorkers(setup, n, seed, trials, blockSize, workers - 1, kernel, store);
   }
   const bound = crbBound(setup, n);
   const stats = estimatorStats(estimates, ok, d, bound, setup.theta, confidence);
+  checkReported(setup, n, trials, stats, bound, failure);
   const result: CrbResult = {
     family: setup.family,
     params: [...setup.paramNames],
@@ -147,8 +157,9 @@ export async function crb(setup: CrbSetup, model: LikelihoodModel | null, option
     mse: stats.mse,
     failed_trials: trials - stats.count,
     method,
+    likelihood: setup.closedForm ? 'closed-form' : setup.suffStats ? 'sufficient-statistics' : 'data',
     mean_iterations: iterations / trials,
-    sampler: { method: setup.sampler.method, args: [...setup.sampler.args] },
+    sampler: samplerLabel(setup.sampler),
     workers,
     estimates,
     ok,
@@ -190,57 +201,121 @@ function functionSummary(
   };
 }
 
-/** data: URL module that registers tsx in the worker and then loads ./crbWorker.ts. */
-function workerBootstrapUrl(): URL {
+/**
+ * Errors instead of meaningless output: every trial failed, too few succeeded for a covariance, or
+ * a bound / variance / efficiency that is not finite and positive (overflow at extreme θ).
+ */
+function checkReported(
+  setup: CrbSetup,
+  n: number,
+  trials: number,
+  stats: ReturnType<typeof estimatorStats>,
+  bound: Float64Array,
+  failure: string | null,
+): void {
+  const d = setup.paramNames.length;
+  const at = setup.paramNames.map((p, i) => `${p}=${setup.theta[i]}`).join(', ');
+  if (stats.count < 2) {
+    throw new ConvergenceError(
+      `crb ${setup.family} at ${at}: ${trials - stats.count} of ${trials} trials failed, too few estimates for a variance` + (failure ? `; first failure: ${failure}` : ''),
+    );
+  }
+  setup.paramNames.forEach((p, i) => {
+    const b = bound[i * d + i];
+    const v = stats.cov[i][i];
+    const e = stats.efficiency[i];
+    const [lo, hi] = stats.efficiencyCi[i];
+    const where = `crb ${setup.family} at ${at}, n=${n}`;
+    if (!(b > 0) || !Number.isFinite(b)) throw new ConvergenceError(`${where}: the Cramér–Rao bound of ${p} is ${b} (not a finite positive number)`);
+    if (!Number.isFinite(stats.mean[i])) throw new ConvergenceError(`${where}: the mean of the estimates of ${p} is ${stats.mean[i]} (overflow)`);
+    if (!(v > 0) || !Number.isFinite(v)) {
+      throw new ConvergenceError(`${where}: the empirical variance of the estimates of ${p} is ${v}; the efficiency bound/variance is not defined (estimates constant, overflowing or underflowing at this point)`);
+    }
+    if (!(e > 0) || !Number.isFinite(e) || !(lo > 0) || !Number.isFinite(hi)) {
+      throw new ConvergenceError(`${where}: the efficiency of ${p} is ${e} [${lo}, ${hi}], not a finite positive number (bound ${b}, variance ${v})`);
+    }
+  });
+}
+
+/** The worker entry next to this module, with this module's extension (see the module comment). */
+function workerUrl(): URL {
+  const ext = /\.ts$/.test(new URL(import.meta.url).pathname) ? '.ts' : '.js';
+  const entry = new URL(`./crbWorker${ext}`, import.meta.url);
+  if (ext === '.js') return entry;
+  // TypeScript sources (tests, `node bin/run-ts.js`): register tsx's public ESM hook in the worker.
   const req = createRequire(import.meta.url);
-  const tsxApi = pathToFileURL(join(dirname(req.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./crbWorker.ts', import.meta.url).href;
-  const code = `import { register } from ${JSON.stringify(tsxApi)};\nregister();\nawait import(${JSON.stringify(entry)});\n`;
+  const pkgFile = req.resolve('tsx/package.json');
+  const apiPath = (req('tsx/package.json') as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default;
+  const api = pathToFileURL(join(dirname(pkgFile), apiPath)).href;
+  const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(entry.href)});\n`;
   return new URL('data:text/javascript,' + encodeURIComponent(code));
 }
 
+/**
+ * Trials on the main thread and `threads` worker threads: each takes the next block when free.
+ * The main thread yields to the event loop between its blocks so worker messages are served.
+ */
 async function runInWorkers(
   setup: CrbSetup,
   n: number,
   seed: number,
   trials: number,
   blockSize: number,
-  workers: number,
-  onBlock: (b: TrialBlock, done: number) => void,
+  threads: number,
+  kernel: (start: number, end: number) => TrialBlock,
+  onBlock: (b: TrialBlock) => void,
 ): Promise<void> {
-  const url = workerBootstrapUrl();
+  const url = workerUrl();
   let next = 0;
-  let done = 0;
+  const take = (): [number, number] | null => {
+    if (next >= trials) return null;
+    const start = next;
+    next = Math.min(trials, next + blockSize);
+    return [start, next];
+  };
   const pool: Worker[] = [];
+  let failed: Error | null = null;
   try {
-    await new Promise<void>((resolve, reject) => {
+    const workersDone = new Promise<void>((resolve, reject) => {
       let finished = 0;
+      const fail = (e: Error) => {
+        failed = e;
+        reject(e);
+      };
       const dispatch = (w: Worker) => {
-        if (next >= trials) {
+        const blk = take();
+        if (!blk) {
           w.postMessage(null);
-          if (++finished === workers) resolve();
+          if (++finished === threads) resolve();
           return;
         }
-        const start = next;
-        next = Math.min(trials, next + blockSize);
-        w.postMessage({ start, end: next });
+        w.postMessage({ start: blk[0], end: blk[1] });
       };
-      for (let k = 0; k < workers; k++) {
+      for (let k = 0; k < threads; k++) {
         const w = new Worker(url, { workerData: { setup, n, seed } });
         pool.push(w);
         w.on('message', (msg: TrialBlock | { ready: true } | { error: string }) => {
-          if ('error' in msg) return reject(new Error(`crb worker failed: ${msg.error}`));
+          if ('error' in msg) return fail(new Error(`crb worker failed: ${msg.error}`));
           if ('ready' in msg) return dispatch(w);
-          done += msg.ok.length;
-          onBlock(msg, done);
+          onBlock(msg);
           dispatch(w);
         });
-        w.on('error', reject);
+        w.on('error', fail);
         w.on('exit', (code) => {
-          if (code !== 0) reject(new Error(`crb worker exited with code ${code}`));
+          if (code !== 0 && next < trials) fail(new Error(`crb worker exited with code ${code}`));
         });
       }
     });
+    workersDone.catch(() => undefined);
+    // the main thread works too, yielding between blocks
+    for (;;) {
+      if (failed) throw failed;
+      const blk = take();
+      if (!blk) break;
+      onBlock(kernel(blk[0], blk[1]));
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    await workersDone;
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }

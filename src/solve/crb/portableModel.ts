@@ -11,7 +11,7 @@
 import { FUNCTION_TABLE } from '../../compile/functionTable.js';
 import type { CompiledFamily, DataPoint } from '../../core/types.js';
 import type { FamilySpec, ParamDomain } from '../../declare/types.js';
-import type { LikelihoodModel } from './mle.js';
+import type { LikelihoodModel } from '../optim/fit.js';
 
 export interface PortableModel {
   readonly dim: number;

@@ -1,27 +1,51 @@
 /**
  * The per-trial Monte Carlo kernel shared by the in-process path and the worker threads: trial t
- * draws n observations from its own stream createRng(seed, t) and fits the MLE. Results depend on
- * (seed, t) only, so any split of trials over workers gives identical numbers.
+ * draws n observations from its own stream createRng(seed, t) and computes the MLE (the declared
+ * closed form, else Fisher scoring from the true θ — on the mean sufficient statistic for
+ * exponential families). Results depend on (seed, t) only, so any split of trials over workers
+ * gives identical numbers.
  */
-import { createRng, sampleMany } from '../../core/random.js';
-import { alignPeriodic, mle, type LikelihoodModel } from './mle.js';
+import { createRng, fillSamples, SAMPLERS, type Rng } from '../../core/random.js';
+import type { DataPoint } from '../../core/types.js';
+import type { ParamDomain } from '../../declare/types.js';
+import {
+  instantiateMle,
+  instantiateSuffStats,
+  instantiateTransform,
+  type PortableMle,
+  type PortableSuffStats,
+  type PortableTransform,
+} from '../../compile/compileStatistics.js';
+import { alignCircular, mle, type Data, type LikelihoodModel } from '../optim/fit.js';
+import { drawDiscrete, drawInversion, type DiscreteTable, type InversionTable } from './inversion.js';
 import type { PortableModel } from './portableModel.js';
+
+/** How trials draw their observations (serializable). */
+export type SamplerSource =
+  | { readonly kind: 'builtin'; readonly method: string; readonly args: readonly number[] }
+  | { readonly kind: 'transform'; readonly transform: PortableTransform }
+  | { readonly kind: 'inversion'; readonly table: InversionTable }
+  | { readonly kind: 'discrete'; readonly table: DiscreteTable };
 
 /** Serializable description of a Cramér–Rao experiment (everything but the compiled closures). */
 export interface CrbSetup {
-  /** Family name (catalogue closed forms are keyed by it). */
+  /** Family name (for display only: nothing is keyed by it). */
   readonly family: string;
   readonly paramNames: readonly string[];
+  readonly domains: readonly ParamDomain[];
   readonly constants: Readonly<Record<string, number>>;
   /** True parameter θ, in parameter order. */
   readonly theta: readonly number[];
-  /** Built-in sampler and its numeric arguments at θ (see src/core/samplerNames.ts). */
-  readonly sampler: { readonly method: string; readonly args: readonly number[] };
+  readonly sampler: SamplerSource;
   /** Fisher information of one observation at θ, row-major dim×dim. */
   readonly fisher: readonly number[];
   /** Re-evaluate F at each Fisher-scoring iterate (false: chord method, for costly F). */
   readonly refreshFisher: boolean;
-  /** How a worker thread rebuilds the likelihood model (null when the MLE is closed-form). */
+  /** Declared closed-form MLE (generated code), or null: Fisher scoring. */
+  readonly closedForm: PortableMle | null;
+  /** Exponential-family reduction used by Fisher scoring (verified against the log-density), or null. */
+  readonly suffStats: PortableSuffStats | null;
+  /** How a worker thread rebuilds the likelihood model (null when not needed). */
   readonly modelSource: ModelSource | null;
 }
 
@@ -38,39 +62,124 @@ export interface TrialBlock {
   start: number;
   /** Estimates, row t − start = trial t (flat, row-major count×dim). */
   estimates: Float64Array;
-  /** 1 when trial converged to a point inside the domain. */
+  /** 1 when the trial's MLE exists and is finite. */
   ok: Uint8Array;
   /** Fisher-scoring iterations per trial (0 for closed forms). */
   iterations: Int32Array;
-  /** 'closed-form' or 'fisher-scoring' (of the first trial). */
+  /** 'closed-form' or 'fisher-scoring'. */
   method: string;
+  /** Message of the first failed trial of the block, if any. */
+  failure: string | null;
+}
+
+/** Display form of a sampler: {method, args}. */
+export function samplerLabel(s: SamplerSource): { method: string; args: number[] } {
+  switch (s.kind) {
+    case 'builtin': return { method: s.method, args: [...s.args] };
+    case 'transform': return { method: 'transform', args: [] };
+    case 'inversion': return { method: 'inversion (PINV)', args: [] };
+    case 'discrete': return { method: 'discrete inversion', args: [] };
+  }
+}
+
+/** n draws from the sampler for one trial (scalar data reuse `buf`). */
+export type DrawFn = (rng: Rng, n: number) => Data;
+
+/** The draw function of a sampler source; `model` is needed for the tail of infinite discrete supports. */
+export function drawFunction(src: SamplerSource, theta: readonly number[], model: LikelihoodModel | null): DrawFn {
+  let buf = new Float64Array(0);
+  const scalarBuf = (n: number) => (buf.length === n ? buf : (buf = new Float64Array(n)));
+  switch (src.kind) {
+    case 'builtin': {
+      const vector = src.method === 'dirichlet' || src.method === 'mvnormal2';
+      const f = SAMPLERS[src.method];
+      if (vector) return (rng, n) => Array.from({ length: n }, () => f(rng, src.args) as DataPoint);
+      return (rng, n) => fillSamples(src.method, rng, src.args, scalarBuf(n));
+    }
+    case 'transform': {
+      const t = src.transform;
+      const fn = instantiateTransform(t)(theta);
+      const m = t.inputs.length;
+      const normal = t.inputs.map((name) => name.startsWith('z'));
+      const inputs = new Float64Array(m);
+      const out = new Float64Array(t.outputs);
+      const fill = (rng: Rng) => {
+        for (let k = 0; k < m; k++) inputs[k] = normal[k] ? rng.normal() : rng.nextOpen();
+      };
+      if (t.outputs === 1) {
+        return (rng, n) => {
+          const x = scalarBuf(n);
+          for (let i = 0; i < n; i++) {
+            fill(rng);
+            x[i] = fn((m === 1 ? inputs[0] : inputs) as DataPoint, out)[0];
+          }
+          return x;
+        };
+      }
+      return (rng, n) =>
+        Array.from({ length: n }, () => {
+          fill(rng);
+          return Float64Array.from(fn(inputs, out));
+        });
+    }
+    case 'inversion': {
+      const table = src.table;
+      return (rng, n) => {
+        const x = scalarBuf(n);
+        for (let i = 0; i < n; i++) x[i] = drawInversion(table, rng);
+        return x;
+      };
+    }
+    case 'discrete': {
+      const table = src.table;
+      const lp = model ? (model.logDensityFactory?.(theta) ?? ((k: number) => model.logDensity(k, theta))) : null;
+      const logpmf = lp ? (k: number) => lp(k) : null;
+      return (rng, n) => {
+        const x = scalarBuf(n);
+        for (let i = 0; i < n; i++) x[i] = drawDiscrete(table, rng, logpmf);
+        return x;
+      };
+    }
+  }
+}
+
+/** The prepared kernel of an experiment: run(start, end) computes trials start..end−1. */
+export function trialKernel(setup: CrbSetup, model: LikelihoodModel | null, n: number, seed: number): (start: number, end: number) => TrialBlock {
+  const d = setup.paramNames.length;
+  const draw = drawFunction(setup.sampler, setup.theta, model);
+  const closedForm = setup.closedForm ? instantiateMle(setup.closedForm) : null;
+  const suffStats = setup.suffStats ? instantiateSuffStats(setup.suffStats) : null;
+  if (!closedForm && !model) throw new Error('crb: a likelihood model is needed for Fisher scoring');
+  return (start, end) => {
+    const count = Math.max(0, end - start);
+    const estimates = new Float64Array(count * d);
+    const ok = new Uint8Array(count);
+    const iterations = new Int32Array(count);
+    let method = '';
+    let failure: string | null = null;
+    for (let t = start; t < end; t++) {
+      const data = draw(createRng(seed, t), n);
+      const r = mle(model, data, {
+        closedForm,
+        suffStats,
+        start: setup.theta,
+        domains: setup.domains,
+        paramNames: setup.paramNames,
+        refreshFisher: setup.refreshFisher,
+      });
+      method ||= r.method;
+      alignCircular(setup.domains, r.value, setup.theta);
+      const row = t - start;
+      estimates.set(r.value.subarray(0, d), row * d);
+      ok[row] = r.converged && r.value.every(Number.isFinite) ? 1 : 0;
+      if (!ok[row] && failure === null) failure = `trial ${t}: ${r.message ?? 'the MLE did not converge'}`;
+      iterations[row] = r.iterations;
+    }
+    return { start, estimates, ok, iterations, method, failure };
+  };
 }
 
 /** Runs trials start..end−1 of the experiment with n observations each. */
 export function runTrials(setup: CrbSetup, model: LikelihoodModel | null, n: number, seed: number, start: number, end: number): TrialBlock {
-  const d = setup.paramNames.length;
-  const count = Math.max(0, end - start);
-  const estimates = new Float64Array(count * d);
-  const ok = new Uint8Array(count);
-  const iterations = new Int32Array(count);
-  let method = '';
-  for (let t = start; t < end; t++) {
-    const rng = createRng(seed, t);
-    const data = sampleMany(setup.sampler.method, rng, setup.sampler.args, n);
-    const r = mle(model, data, {
-      family: setup.family,
-      paramNames: setup.paramNames,
-      constants: setup.constants,
-      start: setup.theta,
-      refreshFisher: setup.refreshFisher,
-      maxIterations: setup.refreshFisher ? 100 : 400,
-    });
-    method ||= r.method;
-    alignPeriodic(setup.family, setup.paramNames, r.value, setup.theta);
-    const row = t - start;
-    estimates.set(r.value.subarray(0, d), row * d);
-    ok[row] = r.converged && r.value.every(Number.isFinite) ? 1 : 0;
-    iterations[row] = r.iterations;
-  }
-  return { start, estimates, ok, iterations, method };
+  return trialKernel(setup, model, n, seed)(start, end);
 }

@@ -15,7 +15,7 @@ function spec(over: Partial<FamilySpec>): FamilySpec {
   return {
     name: 'x', title: 'X', file: '/dev/null', params: [], constraints: [], constants: {}, variables: ['x'],
     support: { kind: 'real' }, breakpoints: [], logDensity: P('0'), logDensityCases: null, expfam: null,
-    moments: new Map(), fisher: null, sampler: null, notes: '', ...over,
+    moments: new Map(), fisher: null, sampler: null, mle: null, notes: '', ...over,
   };
 }
 
