@@ -15,7 +15,7 @@ import {
   type PortableMle,
   type PortableSuffStats,
   type PortableTransform,
-} from '../../compile/compileStatistics.js';
+} from '../../compile/portableCode.js';
 import { alignCircular, mle, type Data, type LikelihoodModel } from '../optim/fit.js';
 import { drawDiscrete, drawInversion, type DiscreteTable, type InversionTable } from './inversion.js';
 import type { PortableModel } from './portableModel.js';

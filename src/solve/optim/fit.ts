@@ -22,7 +22,7 @@ import type { DataPoint } from '../../core/types.js';
 import type { ParamDomain } from '../../declare/types.js';
 import { cholesky, choleskySolve } from '../../core/linalg.js';
 import { wrapAngle } from '../../core/random.js';
-import type { SuffStats } from '../../compile/compileStatistics.js';
+import type { SuffStats } from '../../compile/portableCode.js';
 import { solveLinear } from '../geodesic/solveLinear.js';
 import { adam } from './adam.js';
 import { minimize } from './minimize.js';
@@ -223,6 +223,7 @@ export function fisherScoring(
   const um = new Float64Array(d);
   const H = new Float64Array(d * d);
   let residual = NaN;
+  const resHistory: number[] = [];
   const escHistory: number[] = [];
   for (let it = 0; it < maxIt; it++) {
     if (refresh && it > 0) {
@@ -237,6 +238,11 @@ export function fisherScoring(
     residual = Math.sqrt(Math.max(nat, 0));
     if (!Number.isFinite(residual)) return result('failed', it, ll, residual, 'the score is not finite');
     if (residual < tol) return result('converged', it, ll, residual);
+    // Noise floor: the predicted gain residual² is at the rounding level of ℓ and no longer falls.
+    if (resHistory.length >= 3 && residual * residual <= 1e-15 * Math.max(1, Math.abs(ll)) && residual >= 0.9 * Math.min(...resHistory.slice(-3))) {
+      return result('converged', it, ll, residual);
+    }
+    resHistory.push(residual);
     if (newton) {
       // observed information −∂ū/∂θ by central differences; used when positive definite
       for (let j = 0; j < d; j++) {
@@ -265,7 +271,9 @@ export function fisherScoring(
       for (let k = 0; k < d; k++) trial[k] = theta[k] + t * step[k];
       if (model.checkPoint(trial) !== null) continue;
       const llTrial = objective.value(trial);
-      if (llTrial >= ll + 1e-4 * t * gain - 1e-15 * Math.abs(ll)) {
+      // Below the rounding level of ℓ the comparison is noise: take the (capped) step as it is.
+      const tiny = gain <= 1e-12 * Math.max(1, Math.abs(ll)) && Number.isFinite(llTrial);
+      if (tiny || llTrial >= ll + 1e-4 * t * gain - 1e-15 * Math.abs(ll)) {
         theta.set(trial);
         ll = llTrial;
         accepted = true;

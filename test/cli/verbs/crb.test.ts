@@ -64,13 +64,6 @@ describe('infogeo crb', () => {
     }
   });
 
-  it('--biased lists biased estimators below the unbiased bound (normal)', async () => {
-    const r = await cli(['crb', 'normal', '--at', 'mu=0.1,sigma=2', '--n', '10', '--trials', '4000', '--biased']);
-    expect(r.code).toBe(0);
-    expect(r.io.stdout).toMatch(/S\^2\/\(n\+1\).*BELOW/);
-    expect(r.io.stdout).toMatch(/S\^2\/\(n-1\).*above/);
-  });
-
   it('--workers 2 gives the same JSON as in-process (gamma: Fisher scoring from the shipped generated code)', async () => {
     const args = ['crb', 'gamma', '--at', 'alpha=2,beta=1.5', '--n', '100', '--trials', '24', '--seed', '4', '--json'];
     const one = await cli([...args, '--workers', '1']);

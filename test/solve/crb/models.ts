@@ -3,7 +3,7 @@
  * pipeline, so they can check it).
  */
 import { SPECIAL } from '../../../src/core/special.js';
-import type { LikelihoodModel } from '../../../src/solve/crb/mle.js';
+import type { LikelihoodModel } from '../../../src/solve/optim/fit.js';
 
 const { digamma, trigamma, lgamma } = SPECIAL;
 

@@ -8,12 +8,17 @@ import { loadFamily } from '../../../src/declare/loadFamily.js';
 import { deriveFamily } from '../../../src/derive/deriveFamily.js';
 import { compileFamily } from '../../../src/compile/compileFamily.js';
 import { inverse } from '../../../src/core/linalg.js';
-import { createRng, sampleMany } from '../../../src/core/random.js';
+import { createRng } from '../../../src/core/random.js';
 import { crb } from '../../../src/solve/crb/crb.js';
 import { crbSetup } from '../../../src/solve/crb/crbSetup.js';
 import { loadFamilyModel } from '../../../src/solve/crb/familyModel.js';
 import { instantiatePortable } from '../../../src/solve/crb/portableModel.js';
-import { familyFit, fisherScoring, meanScore, mle } from '../../../src/solve/crb/mle.js';
+import { dataObjective, fisherScoring, meanScore, mle } from '../../../src/solve/optim/fit.js';
+import { drawFunction, type CrbSetup } from '../../../src/solve/crb/runTrials.js';
+import { instantiateMle } from '../../../src/compile/portableCode.js';
+
+const draw = (setup: CrbSetup, model: Parameters<typeof drawFunction>[2], seed: number, stream: number, n: number) =>
+  drawFunction(setup.sampler, setup.theta, model)(createRng(seed, stream), n);
 
 function load(name: string) {
   const spec = loadFamily(name);
@@ -38,7 +43,7 @@ describe('samplers agree with the declared densities', () => {
       const setup = crbSetup(spec, compiled, theta);
       const d = compiled.dim;
       const N = 20_000;
-      const xs = sampleMany(setup.sampler.method, createRng(31, 0), setup.sampler.args, N);
+      const xs = draw(setup, compiled, 31, 0, N);
       const s = new Float64Array(d);
       const sum = new Float64Array(d);
       const sum2 = new Float64Array(d);
@@ -70,19 +75,19 @@ describe('samplers agree with the declared densities', () => {
   }
 });
 
-describe('closed-form MLEs are the maximizers of the compiled likelihood', () => {
+describe('declared closed-form MLEs (mle: blocks) agree with the generic route', () => {
   for (const name of Object.keys(AT)) {
-    const fit = familyFit(name, loadFamily(name).params.map((p) => p.name));
-    if (fit?.kind !== 'closed-form' || name === 'laplace') continue; // laplace: non-smooth in μ
-    it(`${name}: Fisher scoring on the compiled score from θ lands on the closed form`, () => {
+    if (!loadFamily(name).mle || name === 'laplace') continue; // laplace: non-smooth in μ
+    it(`${name}: Fisher scoring on the compiled score from θ lands on the declared closed form (relative 1e-8)`, () => {
       const { spec, compiled } = load(name);
       const setup = crbSetup(spec, compiled, AT[name]);
-      const data = sampleMany(setup.sampler.method, createRng(5, 1), setup.sampler.args, 400);
-      const cf = mle(compiled, data, { family: name, paramNames: compiled.paramNames, constants: spec.constants });
+      expect(setup.closedForm).not.toBeNull();
+      const data = draw(setup, compiled, 5, 1, 400);
+      const cf = mle(compiled, data, { closedForm: instantiateMle(setup.closedForm!), domains: setup.domains });
       expect(cf.method).toBe('closed-form');
-      const fs = fisherScoring(compiled, data, AT[name]);
+      const fs = fisherScoring(compiled, dataObjective(compiled, data), AT[name], { domains: setup.domains });
       expect(fs.converged).toBe(true);
-      for (let i = 0; i < compiled.dim; i++) expect(fs.value[i], `${name} θ_${i}`).toBeCloseTo(cf.value[i], 7);
+      for (let i = 0; i < compiled.dim; i++) expect(Math.abs(fs.value[i] - cf.value[i]), `${name} θ_${i}`).toBeLessThanOrEqual(1e-8 * Math.max(1, Math.abs(cf.value[i])));
     });
   }
 });
@@ -96,7 +101,7 @@ describe('Fisher-scoring families converge in every trial', () => {
       expect(r.method).toBe('fisher-scoring');
       expect(r.failed_trials).toBe(0);
       const d = compiled.dim;
-      const data = sampleMany(setup.sampler.method, createRng(9, 0), setup.sampler.args, 200);
+      const data = draw(setup, compiled, 9, 0, 200);
       const u = meanScore(compiled, data, r.estimates.subarray(0, d));
       for (const ui of u) expect(Math.abs(ui)).toBeLessThan(1e-8);
     });
@@ -133,8 +138,8 @@ describe('crb over the pipeline', () => {
         continue;
       }
       const m = instantiatePortable(src.model);
-      const xs = sampleMany(setup.sampler.method, createRng(2, 2), setup.sampler.args, 5);
-      for (const x of xs) {
+      const xs = draw(setup, compiled, 2, 2, 5);
+      for (const x of Array.from(xs as ArrayLike<number>)) {
         expect(m.logDensity(x, AT[name]), name).toBe(compiled.logDensity(x, AT[name]));
         expect(Array.from(m.score(x, AT[name])), name).toEqual(Array.from(compiled.score(x, AT[name])));
       }
@@ -156,7 +161,7 @@ describe('crb over the pipeline', () => {
       const setup = crbSetup(spec, compiled, AT[name]);
       const d = compiled.dim;
       const inv = inverse(compiled.fisher(AT[name]), d);
-      const r = await crb(setup, setup.modelSource ? compiled : null, { n: 200, trials: 3, seed: 1 });
+      const r = await crb(setup, compiled, { n: 200, trials: 3, seed: 1 });
       for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) expect(r.bound[i][j], name).toBe(inv[i * d + j] / 200);
     }
   });
@@ -165,7 +170,7 @@ describe('crb over the pipeline', () => {
     it(`${name}: the MLE's efficiency at n = ${n} is within its 95% CI of 1`, async () => {
       const { spec, compiled } = load(name);
       const setup = crbSetup(spec, compiled, AT[name]);
-      const r = await crb(setup, setup.modelSource ? compiled : null, { n, trials: 300, seed: 2026 });
+      const r = await crb(setup, compiled, { n, trials: 300, seed: 2026 });
       expect(r.failed_trials).toBe(0);
       for (let i = 0; i < compiled.dim; i++) {
         expect(r.efficiency_ci[i][0], `${name} θ_${i}`).toBeLessThanOrEqual(1);
