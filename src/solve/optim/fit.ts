@@ -11,7 +11,7 @@
  * from central differences of ū ('newton', when positive definite), t ≤ 1 capped so that positive
  * and unit parameters move at most 90% of the way to their boundary, then halved until ℓ rises by
  * the Armijo amount. Stops when √(ūᵀF⁻¹ū) < tol. A run whose iterate escapes towards the boundary
- * of the domain (a factor e³⁰ from the start for positive/unit parameters, 10¹³ scales for real
+ * of the domain (a factor e²⁵ from the start for positive/unit parameters, 10¹³ scales for real
  * ones) while ℓ keeps rising has no maximiser in the domain: the result says
  * "no maximum likelihood estimate exists: …" (status 'no-mle') instead of reporting the escaped
  * point. Declared closed forms (`mle:` blocks) are used as they are (a boundary value such as
@@ -139,7 +139,7 @@ export interface ScoringOptions {
 }
 
 /** Escape threshold in boundary coordinates (log for positive, logit for unit, scales for real). */
-const ESCAPE = 30;
+const ESCAPE = 25;
 
 function fmt(v: number): string {
   return Number.isFinite(v) ? Number(v.toPrecision(6)).toString() : String(v);
@@ -237,9 +237,13 @@ export function fisherScoring(
     for (let k = 0; k < d; k++) nat += u[k] * step[k];
     residual = Math.sqrt(Math.max(nat, 0));
     if (!Number.isFinite(residual)) return result('failed', it, ll, residual, 'the score is not finite');
-    if (residual < tol) return result('converged', it, ll, residual);
-    // Noise floor: the predicted gain residual² is at the rounding level of ℓ and no longer falls.
-    if (resHistory.length >= 3 && residual * residual <= 1e-15 * Math.max(1, Math.abs(ll)) && residual >= 0.9 * Math.min(...resHistory.slice(-3))) {
+    // Converged: below tol, or at the noise floor (the predicted gain residual² at the rounding
+    // level of ℓ and no longer falling).
+    if (residual < tol || (resHistory.length >= 3 && residual * residual <= 1e-15 * Math.max(1, Math.abs(ll)) && residual >= 0.9 * Math.min(...resHistory.slice(-3)))) {
+      // A steady march (each of the last 5 steps moving ≥ 0.3 further out in boundary coordinates)
+      // that "converges" only because the score lost its digits far out is a divergence.
+      const h = escHistory.slice(-6);
+      if (h.length === 6 && h.every((r, k) => k === 0 || r - h[k - 1] >= 0.3)) return noMle(it, escape(theta).i, residual);
       return result('converged', it, ll, residual);
     }
     resHistory.push(residual);
