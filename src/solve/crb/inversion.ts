@@ -112,7 +112,7 @@ export function buildInversion(logpdf: (x: number) => number, support: Interval,
     }
   }
   // 2. Cut points marching outwards from c; stop when the estimated tail mass is negligible.
-  const march = (dir: 1 | -1): { pts: number[]; tail: number } => {
+  const march = (dir: 1 | -1): { pts: number[]; tail: number; end?: number } => {
     const end = dir > 0 ? hi : lo;
     const pts: number[] = [];
     let prev = c;
@@ -120,7 +120,11 @@ export function buildInversion(logpdf: (x: number) => number, support: Interval,
     let total = 0;
     for (let k = 0; k < 2000; k++) {
       const x = Number.isFinite(end) ? end - (end - c) * 2 ** -(k + 1) : c + dir * s * (2 ** (k + 1) - 1);
-      if (!Number.isFinite(x) || x === prev || (Number.isFinite(end) && x === end)) return { pts, tail: 0 };
+      if (!Number.isFinite(x) || x === prev || (Number.isFinite(end) && x === end)) {
+        // no representable progress towards the end: what is left is the unresolvable tail
+        const r = Number.isFinite(mPrev) && mPrev > 0 && pts.length > 1 ? mPrev / Math.max(gl(f, pts[pts.length - 2] ?? c, pts[pts.length - 1]), 1e-300) : 1;
+        return { pts, tail: mPrev > 0 ? (r < 1 ? (mPrev * r) / (1 - r) : Infinity) : 0, end: x };
+      }
       const m = Math.abs(gl(f, prev, x) + 0);
       pts.push(x);
       total += m;
@@ -136,6 +140,21 @@ export function buildInversion(logpdf: (x: number) => number, support: Interval,
   };
   const right = march(1);
   const left = march(-1);
+  {
+    let mass = 0;
+    const all = [...left.pts.slice().reverse(), c, ...right.pts];
+    for (let i = 0; i + 1 < all.length; i++) mass += gl(f, all[i], all[i + 1]);
+    for (const [side, m] of [['left', left], ['right', right]] as const) {
+      const t = m.tail / mass;
+      if (!(t <= 1e-10)) {
+        const where = m.end !== undefined && Number.isFinite(m.end) ? ` next to the support end ${side === 'left' ? lo : hi}` : ` in the ${side} tail`;
+        throw new Error(
+          `the density keeps an estimated mass ${Number.isFinite(t) ? t.toExponential(2) : 'that does not decay'}${where} beyond the last point representable in double precision, ` +
+            'so inversion cannot reach u-error 1e-10; declare a sampler ({transform} or {method, args})',
+        );
+      }
+    }
+  }
   const cuts = [...left.pts.reverse(), c, ...right.pts, ...breakpoints.filter((b) => b > lo && b < hi)].sort((a, b) => a - b);
   const xs = cuts.filter((x, i) => i === 0 || x > cuts[i - 1]);
   // 3. Masses of the initial intervals (for the normalisation used by the tolerances).
@@ -205,8 +224,7 @@ export function buildInversion(logpdf: (x: number) => number, support: Interval,
     while (j < G - 1 && cum[j + 1] <= g / G) j++;
     guide.push(j);
   }
-  const tailMass = ((Number.isFinite(left.tail) ? left.tail : 1) + (Number.isFinite(right.tail) ? right.tail : 1)) / total;
-  if (!(tailMass <= 1e-10)) throw new Error(`the tails of the density decay too slowly to be cut at u-error 1e-10 (estimated tail mass ${tailMass.toExponential(2)})`);
+  const tailMass = (left.tail + right.tail) / total;
   return { kind: 'continuous', cum, du, coef, lo: pieces.map((p) => p.a), hi: pieces.map((p) => p.b), guide, uError, tailMass };
 }
 
