@@ -40,6 +40,11 @@ export interface CrbOptions {
   onProgress?: (done: number, total: number) => void;
   /** Trials per block handed to a thread (default: about trials/(8·workers), at most 64). */
   blockSize?: number;
+  /**
+   * With workers > 1: whether the main thread computes blocks too (default true: workers − 1
+   * threads are started); false starts `workers` threads and leaves every block to them.
+   */
+  mainThread?: boolean;
 }
 
 export interface CrbFunctionResult {
@@ -134,7 +139,8 @@ export async function crb(setup: CrbSetup, model: LikelihoodModel | null, option
   if (workers <= 1) {
     for (let s = 0; s < trials; s += blockSize) store(kernel(s, Math.min(trials, s + blockSize)));
   } else {
-    await runInWorkers(setup, n, seed, trials, blockSize, workers - 1, kernel, store);
+    const main = options.mainThread ?? true;
+    await runInWorkers(setup, n, seed, trials, blockSize, main ? workers - 1 : workers, main ? kernel : null, store);
   }
   const bound = crbBound(setup, n);
   const stats = estimatorStats(estimates, ok, d, bound, setup.theta, confidence);
@@ -262,7 +268,7 @@ async function runInWorkers(
   trials: number,
   blockSize: number,
   threads: number,
-  kernel: (start: number, end: number) => TrialBlock,
+  kernel: ((start: number, end: number) => TrialBlock) | null,
   onBlock: (b: TrialBlock) => void,
 ): Promise<void> {
   const url = workerUrl();
@@ -275,6 +281,14 @@ async function runInWorkers(
   };
   const pool: Worker[] = [];
   let failed: Error | null = null;
+  let stored = 0;
+  let markStored: () => void = () => undefined;
+  const allStored = new Promise<void>((r) => (markStored = r));
+  const store = (b: TrialBlock) => {
+    onBlock(b);
+    stored += b.ok.length;
+    if (stored >= trials) markStored();
+  };
   try {
     const workersDone = new Promise<void>((resolve, reject) => {
       let finished = 0;
@@ -297,7 +311,7 @@ async function runInWorkers(
         w.on('message', (msg: TrialBlock | { ready: true } | { error: string }) => {
           if ('error' in msg) return fail(new Error(`crb worker failed: ${msg.error}`));
           if ('ready' in msg) return dispatch(w);
-          onBlock(msg);
+          store(msg);
           dispatch(w);
         });
         w.on('error', fail);
@@ -308,14 +322,17 @@ async function runInWorkers(
     });
     workersDone.catch(() => undefined);
     // the main thread works too, yielding between blocks
-    for (;;) {
+    for (; kernel; ) {
       if (failed) throw failed;
       const blk = take();
       if (!blk) break;
-      onBlock(kernel(blk[0], blk[1]));
+      store(kernel(blk[0], blk[1]));
       await new Promise<void>((r) => setImmediate(r));
     }
-    await workersDone;
+    // all blocks handed out: wait only for blocks still running in workers (a worker that is still
+    // starting up holds none and is terminated)
+    await Promise.race([workersDone, allStored]);
+    if (failed) throw failed;
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }

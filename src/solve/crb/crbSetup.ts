@@ -78,6 +78,8 @@ export function crbSetup(spec: FamilySpec, compiled: CompiledFamily, theta: Arra
   // The sufficient-statistic route only when the expfam block reproduces the log-density here.
   let suffStats = closedForm ? null : compileSuffStats(spec);
   const fisherMethod = compiled.methods.fisher ?? 'closed-form';
+  // Quadrature-based Fisher is costly per call: freeze it at the start of each fit (chord method).
+  const refreshFisher = !/quad|numeric|sum/i.test(fisherMethod);
   const needsModel = !closedForm || (sampler.kind === 'discrete' && sampler.table.infinite);
   let modelSource: ModelSource | null = null;
   if (needsModel || suffStats) {
@@ -91,7 +93,7 @@ export function crbSetup(spec: FamilySpec, compiled: CompiledFamily, theta: Arra
       }
     }
     if (needsModel) {
-      const portable = portableModel(spec, compiled, th, probe[0] as DataPoint);
+      const portable = portableModel(spec, compiled, th, probe[0] as DataPoint, refreshFisher ? null : Array.from(F));
       modelSource = portable ? { kind: 'portable', model: portable } : { kind: 'family', nameOrPath: spec.file, cwd: '/' };
     }
   }
@@ -103,8 +105,7 @@ export function crbSetup(spec: FamilySpec, compiled: CompiledFamily, theta: Arra
     theta: th,
     sampler,
     fisher: Array.from(F),
-    // Quadrature-based Fisher is costly per call: freeze it at the start of each fit (chord method).
-    refreshFisher: !/quad|numeric|sum/i.test(fisherMethod),
+    refreshFisher,
     closedForm,
     suffStats,
     modelSource,

@@ -19,7 +19,9 @@ export interface PortableModel {
   readonly domains: readonly ParamDomain[];
   readonly logDensity: string;
   readonly score: string;
-  readonly fisher: string;
+  /** Generated Fisher code, or null with `frozenFisher` (chord method: F is only needed at θ). */
+  readonly fisher: string | null;
+  readonly frozenFisher: readonly number[] | null;
 }
 
 type DataFn = (x: DataPoint, theta: ArrayLike<number>, out?: Float64Array) => Float64Array;
@@ -30,7 +32,12 @@ export function instantiatePortable(p: PortableModel): LikelihoodModel {
   const make = <T>(src: string): T => new Function('F', src)(FUNCTION_TABLE) as T;
   const ld = make<DataFn>(p.logDensity);
   const sc = make<DataFn>(p.score);
-  const fi = make<ThetaFn>(p.fisher);
+  const frozen = p.frozenFisher;
+  const fi: ThetaFn = p.fisher !== null ? make<ThetaFn>(p.fisher) : (_theta, out) => {
+    const r = out ?? new Float64Array(frozen!.length);
+    r.set(frozen!);
+    return r;
+  };
   const one = new Float64Array(1);
   return {
     dim: p.dim,
@@ -58,18 +65,26 @@ const sameBits = (a: ArrayLike<number>, b: ArrayLike<number>) =>
  * Fisher, extra constraints, missing source, or closures that do not reproduce the originals at
  * θ and the observation `x` (bitwise) — or the same for checkPoint at a few probes.
  */
-export function portableModel(spec: FamilySpec, compiled: CompiledFamily, theta: ArrayLike<number>, x: DataPoint): PortableModel | null {
+export function portableModel(
+  spec: FamilySpec,
+  compiled: CompiledFamily,
+  theta: ArrayLike<number>,
+  x: DataPoint,
+  frozenFisher: readonly number[] | null = null,
+): PortableModel | null {
   if (spec.constraints.length > 0) return null;
-  if (compiled.methods.score !== 'closed-form' || compiled.methods.fisher !== 'closed-form') return null;
+  const closedFisher = compiled.methods.fisher === 'closed-form';
+  if (compiled.methods.score !== 'closed-form' || (!closedFisher && !frozenFisher)) return null;
   const src = compiled.source;
-  if (typeof src.logDensity !== 'string' || typeof src.score !== 'string' || typeof src.fisher !== 'string') return null;
+  if (typeof src.logDensity !== 'string' || typeof src.score !== 'string' || (closedFisher && typeof src.fisher !== 'string')) return null;
   const p: PortableModel = {
     dim: compiled.dim,
     paramNames: [...compiled.paramNames],
     domains: spec.params.map((q) => q.domain),
     logDensity: src.logDensity,
     score: src.score,
-    fisher: src.fisher,
+    fisher: closedFisher ? src.fisher : null,
+    frozenFisher: closedFisher ? null : [...frozenFisher!],
   };
   try {
     const m = instantiatePortable(p);

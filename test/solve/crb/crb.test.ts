@@ -191,7 +191,7 @@ describe('crb', () => {
     const setup = normalSetup(-1, 0.5);
     const inproc = await crb(setup, null, { n: 50, trials: 60, seed: 3 });
     let last = 0;
-    const par = await crb(setup, null, { n: 50, trials: 60, seed: 3, workers: 2, onProgress: (d) => (last = d) });
+    const par = await crb(setup, null, { n: 50, trials: 60, seed: 3, workers: 2, mainThread: false, onProgress: (d) => (last = d) });
     expect(par.workers).toBe(2);
     expect(last).toBe(60);
     expect(Array.from(par.estimates)).toEqual(Array.from(inproc.estimates));
