@@ -104,6 +104,39 @@ export class Rng {
     return u * f;
   }
 
+  /**
+   * Standard normal by the ziggurat method (Marsaglia & Tsang 2000, in Doornik's 2005 form that
+   * takes the layer and the value from different bits): one 32-bit output per draw in ≈ 98.8% of
+   * cases (layer = low 7 bits, value = the other 25), exact rejection otherwise. Faster than
+   * {@link normal}; used by the gamma sampler.
+   */
+  normalZig(): number {
+    for (;;) {
+      const w = this.nextUint32();
+      const i = w & 127;
+      const u = ((w >>> 7) + 0.5) / 16777216 - 1; // in (−1, 1), 25 bits
+      if (Math.abs(u) < ZIG_R[i]) return u * ZIG_X[i];
+      if (i === 0) {
+        // tail beyond r (Marsaglia 1964)
+        let x: number, y: number;
+        do {
+          x = Math.log(this.nextOpen()) / ZIG_RR;
+          y = Math.log(this.nextOpen());
+        } while (-2 * y < x * x);
+        return u < 0 ? x - ZIG_RR : ZIG_RR - x;
+      }
+      const x = u * ZIG_X[i];
+      const f0 = Math.exp(-0.5 * (ZIG_X[i] * ZIG_X[i] - x * x));
+      const f1 = Math.exp(-0.5 * (ZIG_X[i + 1] * ZIG_X[i + 1] - x * x));
+      if (f1 + this.next() * (f0 - f1) < 1) return x;
+    }
+  }
+
+  /** Uniform in (0, 1) from one 32-bit output (coarser than {@link nextOpen}; for acceptance tests). */
+  next32(): number {
+    return (this.nextUint32() + 0.5) / 4294967296;
+  }
+
   /** Standard exponential (rate 1). */
   exponential(): number {
     return -Math.log(this.nextOpen());
@@ -113,6 +146,24 @@ export class Rng {
   state(): [number, number, number, number] {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
+}
+
+// Ziggurat tables (128 layers): ZIG_X[i] right edge of layer i (ZIG_X[0] = V/f(r) the base strip's
+// equivalent width, ZIG_X[1] = r, ZIG_X[128] = 0), ZIG_R[i] = ZIG_X[i+1]/ZIG_X[i].
+const ZIG_RR = 3.442619855899;
+const ZIG_X = new Float64Array(129);
+const ZIG_R = new Float64Array(128);
+{
+  const V = 9.91256303526217e-3;
+  let f = Math.exp(-0.5 * ZIG_RR * ZIG_RR);
+  ZIG_X[0] = V / f;
+  ZIG_X[1] = ZIG_RR;
+  ZIG_X[128] = 0;
+  for (let i = 2; i < 128; i++) {
+    ZIG_X[i] = Math.sqrt(-2 * Math.log(V / ZIG_X[i - 1] + f));
+    f = Math.exp(-0.5 * ZIG_X[i] * ZIG_X[i]);
+  }
+  for (let i = 0; i < 128; i++) ZIG_R[i] = ZIG_X[i + 1] / ZIG_X[i];
 }
 
 function rotl(x: number, k: number): number {
@@ -157,15 +208,22 @@ function gammaVariate(rng: Rng, shape: number): number {
   if (!(shape > 0) || shape === Infinity) return NaN;
   if (shape < 1) return gammaVariate(rng, shape + 1) * Math.pow(rng.nextOpen(), 1 / shape);
   const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
+  return marsagliaTsang(rng, d, 1 / Math.sqrt(9 * d));
+}
+
+/**
+ * Marsaglia & Tsang (2000) for shape = d + 1/3 ≥ 1, c = 1/√(9d): a ziggurat normal and a 32-bit
+ * uniform per attempt (the squeeze accepts ≈ 98% without a logarithm).
+ */
+function marsagliaTsang(rng: Rng, d: number, c: number): number {
   for (;;) {
     let x: number, v: number;
     do {
-      x = rng.normal();
+      x = rng.normalZig();
       v = 1 + c * x;
     } while (v <= 0);
     v = v * v * v;
-    const u = rng.nextOpen();
+    const u = rng.next32();
     const x2 = x * x;
     if (u < 1 - 0.0331 * x2 * x2) return d * v;
     if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
@@ -493,6 +551,14 @@ export function fillSamples(name: string, rng: Rng, args: ArrayLike<number>, out
   const f = SAMPLERS[name];
   if (!f || name === 'dirichlet' || name === 'mvnormal2') throw new RangeError(`no scalar sampler '${name}'`);
   const n = out.length;
+  if (name === 'gamma' && args[0] >= 1 && args[0] < Infinity && args[1] > 0 && args[1] < Infinity) {
+    // hoisted constants, no per-draw argument checks
+    const d = args[0] - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    const rate = args[1];
+    for (let i = 0; i < n; i++) out[i] = marsagliaTsang(rng, d, c) / rate; // as SAMPLERS.gamma, bit for bit
+    return out;
+  }
   for (let i = 0; i < n; i++) out[i] = f(rng, args) as number;
   return out;
 }

@@ -94,6 +94,14 @@ describe('built-in samplers (20 000 draws each)', () => {
     ['studentt', [5, 0, 1], (x) => cephes.stdtr(5, x)],
     ['inversegaussian', [1.5, 4], (x) => cephes.ndtr(Math.sqrt(4 / x) * (x / 1.5 - 1)) + Math.exp(8 / 1.5) * cephes.ndtr(-Math.sqrt(4 / x) * (x / 1.5 + 1))],
   ];
+  it('the ziggurat normal behind the gamma sampler: KS p > 1e-3, tails beyond r = 3.44 included', () => {
+    const rng = createRng(2026, 3);
+    const xs = Float64Array.from({ length: 200_000 }, () => rng.normalZig());
+    expect(ksPValue(xs, (x) => cephes.ndtr(x))).toBeGreaterThan(P_MIN);
+    const tail = xs.filter((x) => Math.abs(x) > 3.442619855899).length;
+    const expected = 200_000 * 2 * cephes.ndtr(-3.442619855899);
+    expect(Math.abs(tail - expected)).toBeLessThan(4 * Math.sqrt(expected));
+  });
   for (const [name, args, F] of cont) {
     it(`${name}(${args.join(', ')}): KS p > ${P_MIN}`, () => {
       const xs = sampleMany(name, createRng(2026, 1), args, N) as Float64Array;
