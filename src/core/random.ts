@@ -111,24 +111,72 @@ export class Rng {
    * {@link normal}; used by the gamma sampler.
    */
   normalZig(): number {
+    const w = this.nextUint32();
+    const i = w & 127;
+    const u = ((w >>> 7) + 0.5) / 16777216 - 1; // in (−1, 1), 25 bits
+    if (Math.abs(u) < ZIG_R[i]) return u * ZIG_X[i];
+    // tail beyond r (Marsaglia 1964) for layer 0, else the wedge test and a fresh draw
+    return this.normalZigSlow(i, u);
+  }
+
+  /**
+   * Fills `out` with Gamma(d + 1/3, rate) draws by {@link marsagliaTsang} (c = 1/√(9d)), with the
+   * generator state, the ziggurat fast path and the 32-bit uniform inlined (no calls, no
+   * allocation): bit for bit the same numbers and stream as calling marsagliaTsang per draw.
+   */
+  fillGamma(out: Float64Array, d: number, c: number, rate: number): Float64Array {
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    const n = out.length;
+    for (let i = 0; i < n; ) {
+      // next 32-bit output (xoshiro128**), inlined
+      let r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      let t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+      const k = r & 127;
+      const u = ((r >>> 7) + 0.5) / 16777216 - 1;
+      let x: number;
+      if (Math.abs(u) < ZIG_R[k]) x = u * ZIG_X[k];
+      else {
+        // rare slow path through the methods (state written back and reloaded)
+        this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+        x = this.normalZigSlow(k, u);
+        s0 = this.s0; s1 = this.s1; s2 = this.s2; s3 = this.s3;
+      }
+      let v = 1 + c * x;
+      if (v <= 0) continue;
+      v = v * v * v;
+      r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+      const un = (r + 0.5) / 4294967296;
+      const x2 = x * x;
+      if (un < 1 - 0.0331 * x2 * x2 || Math.log(un) < 0.5 * x2 + d * (1 - v + Math.log(v))) out[i++] = (d * v) / rate;
+    }
+    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+    return out;
+  }
+
+  /** The slow path of {@link normalZig} after a first 32-bit output gave layer k and value u. */
+  private normalZigSlow(k: number, u: number): number {
+    let i = k;
+    let v = u;
     for (;;) {
-      const w = this.nextUint32();
-      const i = w & 127;
-      const u = ((w >>> 7) + 0.5) / 16777216 - 1; // in (−1, 1), 25 bits
-      if (Math.abs(u) < ZIG_R[i]) return u * ZIG_X[i];
       if (i === 0) {
-        // tail beyond r (Marsaglia 1964)
         let x: number, y: number;
         do {
           x = Math.log(this.nextOpen()) / ZIG_RR;
           y = Math.log(this.nextOpen());
         } while (-2 * y < x * x);
-        return u < 0 ? x - ZIG_RR : ZIG_RR - x;
+        return v < 0 ? x - ZIG_RR : ZIG_RR - x;
       }
-      const x = u * ZIG_X[i];
+      const x = v * ZIG_X[i];
       const f0 = Math.exp(-0.5 * (ZIG_X[i] * ZIG_X[i] - x * x));
       const f1 = Math.exp(-0.5 * (ZIG_X[i + 1] * ZIG_X[i + 1] - x * x));
       if (f1 + this.next() * (f0 - f1) < 1) return x;
+      const w = this.nextUint32();
+      i = w & 127;
+      v = ((w >>> 7) + 0.5) / 16777216 - 1;
+      if (Math.abs(v) < ZIG_R[i]) return v * ZIG_X[i];
     }
   }
 
@@ -555,9 +603,7 @@ export function fillSamples(name: string, rng: Rng, args: ArrayLike<number>, out
     // hoisted constants, no per-draw argument checks
     const d = args[0] - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);
-    const rate = args[1];
-    for (let i = 0; i < n; i++) out[i] = marsagliaTsang(rng, d, c) / rate; // as SAMPLERS.gamma, bit for bit
-    return out;
+    return rng.fillGamma(out, d, c, args[1]); // as SAMPLERS.gamma, bit for bit
   }
   for (let i = 0; i < n; i++) out[i] = f(rng, args) as number;
   return out;

@@ -185,12 +185,14 @@ export function fisherScoring(
   if (!Number.isFinite(ll)) return result('failed', 0, NaN, NaN, 'the log-likelihood is not finite at the starting point');
   const origin = Float64Array.from(theta);
   const F = model.fisher(theta);
-  let L = cholesky(F, d);
+  const Lbuf = new Float64Array(d * d);
+  let L = cholesky(F, d, Lbuf);
   // scales of real parameters for escape detection: |θ0| or the per-observation standard error
   const scale = new Float64Array(d).fill(1);
-  if (L) {
+  if (L && domains.some((dom) => dom === 'real')) {
+    const e = new Float64Array(d);
     for (let i = 0; i < d; i++) {
-      const e = new Float64Array(d);
+      e.fill(0);
       e[i] = 1;
       const c = choleskySolve(L, e, d);
       scale[i] = Math.max(Math.abs(origin[i]), Math.sqrt(Math.max(c[i], 0)), 1e-300);
@@ -222,24 +224,27 @@ export function fisherScoring(
   const up = new Float64Array(d);
   const um = new Float64Array(d);
   const H = new Float64Array(d * d);
+  const stepBuf = new Float64Array(d);
   let residual = NaN;
   const resHistory: number[] = [];
   const escHistory: number[] = [];
   for (let it = 0; it < maxIt; it++) {
     if (refresh && it > 0) {
       model.fisher(theta, F);
-      L = cholesky(F, d);
+      L = cholesky(F, d, Lbuf);
     }
     if (!L) return result('failed', it, ll, residual, `the Fisher matrix is not positive definite at ${names.map((n, i) => `${n}=${fmt(theta[i])}`).join(', ')}`);
     objective.gradient(theta, u);
-    let step = choleskySolve(L, u, d);
+    let step = choleskySolve(L, u, d, stepBuf);
     let nat = 0;
     for (let k = 0; k < d; k++) nat += u[k] * step[k];
     residual = Math.sqrt(Math.max(nat, 0));
     if (!Number.isFinite(residual)) return result('failed', it, ll, residual, 'the score is not finite');
     // Converged: below tol, or at the noise floor (the predicted gain residual² at the rounding
     // level of ℓ and no longer falling).
-    if (residual < tol || (resHistory.length >= 3 && residual * residual <= 1e-15 * Math.max(1, Math.abs(ll)) && residual >= 0.9 * Math.min(...resHistory.slice(-3)))) {
+    const nh = resHistory.length;
+    const floor = nh >= 3 && residual * residual <= 1e-15 * Math.max(1, Math.abs(ll)) && residual >= 0.9 * Math.min(resHistory[nh - 1], resHistory[nh - 2], resHistory[nh - 3]);
+    if (residual < tol || floor) {
       // A steady march (each of the last 5 steps moving ≥ 0.3 further out in boundary coordinates)
       // that "converges" only because the score lost its digits far out is a divergence.
       const h = escHistory.slice(-6);
