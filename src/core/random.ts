@@ -125,6 +125,7 @@ export class Rng {
    * allocation): bit for bit the same numbers and stream as calling marsagliaTsang per draw.
    */
   fillGamma(out: Float64Array, d: number, c: number, rate: number): Float64Array {
+    const scale = 1 / rate;
     let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
     const n = out.length;
     for (let i = 0; i < n; ) {
@@ -133,7 +134,7 @@ export class Rng {
       let t = s1 << 9;
       s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
       const k = r & 127;
-      const u = ((r >>> 7) + 0.5) / 16777216 - 1;
+      const u = ((r >>> 7) + 0.5) * 5.9604644775390625e-8 - 1; // 2^-24, exact
       let x: number;
       if (Math.abs(u) < ZIG_R[k]) x = u * ZIG_X[k];
       else {
@@ -148,9 +149,9 @@ export class Rng {
       r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
       t = s1 << 9;
       s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
-      const un = (r + 0.5) / 4294967296;
+      const un = (r + 0.5) * 2.3283064365386963e-10; // 2^-32, exact
       const x2 = x * x;
-      if (un < 1 - 0.0331 * x2 * x2 || Math.log(un) < 0.5 * x2 + d * (1 - v + Math.log(v))) out[i++] = (d * v) / rate;
+      if (un < 1 - 0.0331 * x2 * x2 || Math.log(un) < 0.5 * x2 + d * (1 - v + Math.log(v))) out[i++] = d * v * scale;
     }
     this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
     return out;
@@ -175,14 +176,14 @@ export class Rng {
       if (f1 + this.next() * (f0 - f1) < 1) return x;
       const w = this.nextUint32();
       i = w & 127;
-      v = ((w >>> 7) + 0.5) / 16777216 - 1;
+      v = ((w >>> 7) + 0.5) * 5.9604644775390625e-8 - 1;
       if (Math.abs(v) < ZIG_R[i]) return v * ZIG_X[i];
     }
   }
 
   /** Uniform in (0, 1) from one 32-bit output (coarser than {@link nextOpen}; for acceptance tests). */
   next32(): number {
-    return (this.nextUint32() + 0.5) / 4294967296;
+    return (this.nextUint32() + 0.5) * 2.3283064365386963e-10; // × 2^-32, exact
   }
 
   /** Standard exponential (rate 1). */
@@ -503,7 +504,7 @@ export const SAMPLERS: Readonly<Record<string, Sampler>> = Object.freeze(
   Object.assign(Object.create(null) as Record<string, Sampler>, {
     normal,
     lognormal: (rng: Rng, a: ArrayLike<number>) => Math.exp(normal(rng, a)),
-    gamma: (rng: Rng, a: ArrayLike<number>) => (a[1] > 0 && a[1] < Infinity ? gammaVariate(rng, a[0]) / a[1] : NaN),
+    gamma: (rng: Rng, a: ArrayLike<number>) => (a[1] > 0 && a[1] < Infinity ? gammaVariate(rng, a[0]) * (1 / a[1]) : NaN),
     beta: (rng: Rng, a: ArrayLike<number>) => betaVariate(rng, a[0], a[1]),
     exponential: (rng: Rng, a: ArrayLike<number>) => (a[0] > 0 && a[0] < Infinity ? rng.exponential() / a[0] : NaN),
     weibull: (rng: Rng, a: ArrayLike<number>) =>
