@@ -30,6 +30,8 @@ import { minimize } from './minimize.js';
 /** What likelihood fitting needs from a family (CompiledFamily satisfies it). */
 export interface LikelihoodModel {
   readonly dim: number;
+  /** Parameter names (for messages), when known. */
+  readonly paramNames?: readonly string[];
   logDensity(x: DataPoint, theta: ArrayLike<number>): number;
   /** ∇_θ log p(x; θ). */
   score(x: DataPoint, theta: ArrayLike<number>, out?: Float64Array): Float64Array;
@@ -158,7 +160,7 @@ export function alignCircular(domains: readonly ParamDomain[] | undefined, estim
  * comment. Returns the best point found with its status.
  */
 export function fisherScoring(
-  model: Pick<LikelihoodModel, 'dim' | 'fisher' | 'checkPoint'>,
+  model: Pick<LikelihoodModel, 'dim' | 'fisher' | 'checkPoint' | 'paramNames'>,
   objective: Objective,
   start: ArrayLike<number>,
   options: ScoringOptions = {},
@@ -170,7 +172,7 @@ export function fisherScoring(
   const newton = options.method === 'newton';
   const methodName = newton ? 'newton' : 'fisher-scoring';
   const domains = options.domains ?? new Array<ParamDomain>(d).fill('real');
-  const names = options.paramNames ?? Array.from({ length: d }, (_, i) => `θ${i + 1}`);
+  const names = options.paramNames ?? model.paramNames ?? Array.from({ length: d }, (_, i) => `θ${i + 1}`);
   let theta = Float64Array.from(start);
   const result = (status: MleStatus, it: number, ll: number, residual: number, message?: string): MleResult => {
     const value = Float64Array.from(theta);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fisherFlow } from '../../../src/solve/optim/fisherFlow.js';
 import { normalFamily, normalLogSigmaFamily, rng } from './referenceFamilies.js';
-import type { FitFamily } from '../../../src/solve/optim/fit.js';
+import type { LikelihoodModel } from '../../../src/solve/optim/fit.js';
 
 const r = rng(11);
 const data = Array.from({ length: 150 }, () => -0.5 + 1.7 * r.normal());
-const meanGrad = (fam: FitFamily) => (t: Float64Array) => {
+const meanGrad = (fam: LikelihoodModel) => (t: Float64Array) => {
   const g = new Float64Array(2);
   for (const x of data) {
     const s = fam.score(x, t);

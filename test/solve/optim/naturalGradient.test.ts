@@ -7,7 +7,7 @@ import { klTrustRegion } from '../../../src/solve/optim/klTrustRegion.js';
 import { chain, scale } from '../../../src/solve/optim/transformation.js';
 import { scaleByFisherInverse } from '../../../src/solve/optim/scaleByFisherInverse.js';
 import { normalFamily, normalLogSigmaFamily, rng } from './referenceFamilies.js';
-import type { FitFamily } from '../../../src/solve/optim/fit.js';
+import type { LikelihoodModel } from '../../../src/solve/optim/fit.js';
 
 /**
  * Gaussian mean estimation with known covariance Σ = R diag(1, 1/κ) Rᵀ (condition number κ):
@@ -58,7 +58,7 @@ describe('natural gradient', () => {
   it('is invariant to reparameterization to O(lr²): normal (mu, sigma) vs normal_logsigma (mu, s)', () => {
     const r = rng(3);
     const data = Array.from({ length: 200 }, () => 1 + 2 * r.normal());
-    const objective = (fam: FitFamily): Objective => ({
+    const objective = (fam: LikelihoodModel): Objective => ({
       value: (t) => -data.reduce((s, x) => s + fam.logDensity(x, t), 0) / data.length,
       grad: (t) => {
         const g = new Float64Array(2);
@@ -71,7 +71,7 @@ describe('natural gradient', () => {
       },
     });
     const start = [0, 0.7];
-    const oneStep = (fam: FitFamily, t0: number[], tr: ReturnType<typeof sgd>) =>
+    const oneStep = (fam: LikelihoodModel, t0: number[], tr: ReturnType<typeof sgd>) =>
       minimize(objective(fam), t0, tr, { maxIterations: 1, stop: () => false }).value;
     const gapNat: number[] = [], gapGd: number[] = [];
     for (const lr of [0.1, 0.05, 0.025]) {

@@ -5,12 +5,12 @@
 import trigamma from '@stdlib/math-base-special-trigamma';
 import digamma from '@stdlib/math-base-special-digamma';
 import gammaln from '@stdlib/math-base-special-gammaln';
-import type { FitFamily } from '../../../src/solve/optim/fit.js';
+import type { LikelihoodModel } from '../../../src/solve/optim/fit.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const num = (x: unknown) => x as number;
 
-export const normalFamily: FitFamily = {
+export const normalFamily: LikelihoodModel = {
   dim: 2,
   paramNames: ['mu', 'sigma'],
   logDensity: (x, t) => -Math.log(t[1]) - LOG_SQRT_2PI - (num(x) - t[0]) ** 2 / (2 * t[1] ** 2),
@@ -25,7 +25,7 @@ export const normalFamily: FitFamily = {
 };
 
 /** normal with sigma = exp(s). */
-export const normalLogSigmaFamily: FitFamily = {
+export const normalLogSigmaFamily: LikelihoodModel = {
   dim: 2,
   paramNames: ['mu', 's'],
   logDensity: (x, t) => -t[1] - LOG_SQRT_2PI - (num(x) - t[0]) ** 2 / (2 * Math.exp(2 * t[1])),
@@ -41,7 +41,7 @@ export const normalLogSigmaFamily: FitFamily = {
 };
 
 /** gamma (alpha shape, beta rate). */
-export const gammaFamily: FitFamily = {
+export const gammaFamily: LikelihoodModel = {
   dim: 2,
   paramNames: ['alpha', 'beta'],
   logDensity: (x, t) => t[0] * Math.log(t[1]) - gammaln(t[0]) + (t[0] - 1) * Math.log(num(x)) - t[1] * num(x),
@@ -54,7 +54,7 @@ export const gammaFamily: FitFamily = {
   checkPoint: (t) => (t[0] > 0 && t[1] > 0 ? null : 'alpha and beta must be > 0'),
 };
 
-export const poissonFamily: FitFamily = {
+export const poissonFamily: LikelihoodModel = {
   dim: 1,
   paramNames: ['lambda'],
   logDensity: (x, t) => num(x) * Math.log(t[0]) - t[0] - gammaln(num(x) + 1),
