@@ -27,8 +27,8 @@ export const help = `infogeo crb <family|file.yaml> --at name=value,... --n N [-
 options:
   --trials T         Monte Carlo trials (default 500)
   --seed S           non-negative integer seed (default 1); trial t uses stream (S, t)
-  --workers W|auto   worker threads (default auto: 1 for small jobs, else all cores; at most the number of
-                     cores unless --force-workers, and never more than ${MAX_WORKERS})
+  --workers W|auto   threads incl. the main one (default auto: 1 unless N·T ≳ 4e7 draws, else all cores;
+                     at most the number of cores unless --force-workers, and never more than ${MAX_WORKERS})
   --confidence C     level of the efficiency intervals (default 0.95)
   --fn EXPR          also a function of the parameters by the delta method, e.g. --fn "alpha/beta"
   --plot out.svg     variance of each θ̂_i vs n against the bound (log-log), n = N/16 .. N
@@ -79,11 +79,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   // The compiled family serves the main thread; workers rebuild the model only when needed.
   const model = fam.compiled;
-  // auto: a worker costs ≈ 1.5 s to start (tsx + samplers + MLE, and the shipped generated code of
-  // a Fisher-scoring family) and ≈ 5 s when it must rebuild the family (declare → derive → compile
-  // imports mathjs). Threads pay off for jobs of ≳ 10 s in-process: ≈ 5·10⁷ draws with a closed-form
-  // MLE (≈ 6·10⁶ draws/s), ≈ 10⁷ with Fisher scoring (≈ 10⁶ draws/s), 2·10⁷ when rebuilding.
-  const threshold = !setup.modelSource ? 5e7 : setup.modelSource.kind === 'portable' ? 1e7 : 2e7;
+  // auto: a worker thread costs ≈ 0.2 s of CPU to start from a compiled build (module loading, most
+  // of it the special-function library) plus JIT warm-up — ≈ 1 s more from TypeScript sources (tsx)
+  // and ≈ 5 s when it must rebuild the family (declare → derive → compile imports mathjs). Trials
+  // cost ≈ 80 ns per draw for gamma on sufficient statistics, so threads pay off only for jobs of
+  // several seconds in-process: ≳ 4·10⁷ draws with shipped code, ≳ 10⁸ otherwise.
+  const threshold = setup.modelSource?.kind === 'family' ? 1e8 : 4e7;
   if (workersFlag === 'auto' && trials * n >= threshold) workers = availableParallelism();
   if (setup.modelSource?.kind === 'family') setup = { ...setup, modelSource: { ...setup.modelSource, cwd: io.cwd } };
   if (fn) {
@@ -142,7 +143,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const names = setup.paramNames;
   io.out(`Cramér–Rao check for ${fam.spec.name} at ${names.map((nm, i) => `${nm}=${theta[i]}`).join(', ')}: n=${n}, ${trials} trials, seed ${seed}\n`);
   const how = result.method === 'fisher-scoring' ? ` (mean ${result.mean_iterations.toFixed(1)} iterations, on the ${result.likelihood === 'sufficient-statistics' ? 'mean sufficient statistic' : 'data'})` : '';
-  io.out(`MLE: ${result.method}${how}; failed trials: ${result.failed_trials}; sampler ${result.sampler.method}(${result.sampler.args.map(fmt).join(', ')})\n\n`);
+  io.out(`MLE: ${result.method}${how}; failed trials: ${result.failed_trials}; sampler ${result.sampler.method}${result.sampler.args.length ? `(${result.sampler.args.map(fmt).join(', ')})` : ''}\n\n`);
   const header = ['param', 'bound F⁻¹/n', 'empirical var', `efficiency [${Math.round(confidence * 100)}% CI]`, 'bias'];
   const rows = names.map((nm, i) => [
     nm,

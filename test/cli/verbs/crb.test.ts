@@ -82,4 +82,29 @@ describe('infogeo crb', () => {
     expect(bad.code).toBe(2);
     expect(bad.io.stderr).toMatch(/tau/);
   });
+
+  it('extreme points are errors naming the quantity, never exit 0 with −Infinity/[0]/[null] efficiencies (issue 10)', async () => {
+    const a = await cli(['crb', 'gamma', '--at', 'alpha=1e-9,beta=1', '--n', '50', '--trials', '10']);
+    expect(a.code).not.toBe(0);
+    expect(a.io.stderr).toMatch(/10 of 10 trials failed.*first failure: trial 0/);
+    const b = await cli(['crb', 'poisson', '--at', 'lambda=1e300', '--n', '50', '--trials', '10', '--json']);
+    expect(b.code).not.toBe(0);
+    expect(b.io.stdout).toBe('');
+    expect(b.io.stderr).toMatch(/(variance|efficiency|bound|mean) of (the estimates of )?lambda/);
+    const c = await cli(['crb', 'binomial10', '--at', 'p=1e-300', '--n', '50', '--trials', '10', '--json']);
+    expect(c.code).not.toBe(0);
+    expect(c.io.stdout).toBe('');
+    expect(c.io.stderr).toMatch(/of the estimates of p is 0/);
+  });
+
+  it('a user file without sampler and closed form runs (generic inversion sampler, generic MLE); several variables without sampler exit 2', async () => {
+    const dir = join(__dirname, '../../fixtures/sampling');
+    const r = await cli(['crb', join(dir, 'logistic_nosampler.yaml'), '--at', 'mu=0,s=1', '--n', '100', '--trials', '20', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json.sampler.method).toBe('inversion (PINV)');
+    expect(r.json.method).toBe('fisher-scoring');
+    const m = await cli(['crb', join(dir, 'binormal_nosampler.yaml'), '--at', 'mu=0', '--n', '10', '--trials', '5']);
+    expect(m.code).toBe(2);
+    expect(m.io.stderr).toMatch(/declares no sampler and has 2 data variables/);
+  });
 });

@@ -10,6 +10,7 @@ const xs = [1.2, 0.4, 2.5, 3.1, 0.9, 1.7, 2.2, 0.6, 1.4, 2.9];
 writeFileSync(join(dir, 'x.csv'), 'x\n' + xs.join('\n') + '\n');
 writeFileSync(join(dir, 'x.json'), JSON.stringify(xs));
 writeFileSync(join(dir, 'bad.csv'), '1\n-2\n3\n');
+writeFileSync(join(dir, 'const.csv'), '5\n5\n5\n5\n');
 
 async function cli(args: string[]) {
   const io = memoryIO(dir);
@@ -47,5 +48,22 @@ describe('infogeo fit', () => {
   it('an unknown method is a usage error', async () => {
     const r = await cli(['fit', 'normal', '--data', 'x.csv', '--method', 'bfgs']);
     expect(r.code).toBe(2);
+  });
+
+  it('gamma on constant data (5, 5, 5, 5): "no maximum likelihood estimate exists", exit 2, not a converged α = 1e14 (issue 10)', async () => {
+    const r = await cli(['fit', 'gamma', '--data', 'const.csv', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.io.stdout).toBe('');
+    expect(r.io.stderr).toMatch(/no maximum likelihood estimate exists: alpha → \+∞ with the log-likelihood still increasing/);
+  });
+
+  it('check verifies a declared mle: against the generic route (a moment estimator declared as mle fails)', async () => {
+    const good = await cli(['check', 'normal', '--json']);
+    expect(good.code).toBe(0);
+    expect(good.json.checks.filter((c: { name: string; ok: boolean }) => c.name === 'mle closed form' && c.ok)).toHaveLength(2);
+    const io = memoryIO(dir);
+    const code = await main(['check', join(__dirname, '../../fixtures/sampling/gammamle.yaml')], io);
+    expect(code).toBe(2);
+    expect(io.stderr).toMatch(/check 'mle closed form' failed .*not a maximiser/);
   });
 });
