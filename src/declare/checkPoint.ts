@@ -12,16 +12,17 @@ import type { FamilySpec } from './types.js';
 export function checkPoint(spec: FamilySpec, theta: ArrayLike<number>): string | null {
   const n = spec.params.length;
   if (theta.length !== n) return `expected ${n} parameter value(s) (${spec.params.map((p) => p.name).join(', ')}), got ${theta.length}`;
-  const scope = new Map<string, number>();
-  for (const [k, v] of Object.entries(spec.constants)) scope.set(k, v);
   for (let i = 0; i < n; i++) {
     const p = spec.params[i];
     const v = theta[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) return `${p.name} = ${String(v)} is not a finite number`;
     if (p.domain === 'positive' && !(v > 0)) return `${p.name} = ${v} must be > 0`;
     if (p.domain === 'unit' && !(v > 0 && v < 1)) return `${p.name} = ${v} must lie in the open interval (0, 1)`;
-    scope.set(p.name, v);
   }
+  if (spec.constraints.length === 0) return null; // (hot path of fitting: no scope to build)
+  const scope = new Map<string, number>();
+  for (const [k, v] of Object.entries(spec.constants)) scope.set(k, v);
+  for (let i = 0; i < n; i++) scope.set(spec.params[i].name, theta[i]);
   for (const c of spec.constraints) {
     let value: number;
     try {

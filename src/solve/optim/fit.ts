@@ -280,8 +280,8 @@ export function fisherScoring(
     let accepted = false;
     for (let h = 0; h < 60; h++, t *= 0.5) {
       for (let k = 0; k < d; k++) trial[k] = theta[k] + t * step[k];
-      if (model.checkPoint(trial) !== null) continue;
-      const llTrial = objective.value(trial);
+      const llTrial = objective.value(trial); // −Infinity outside the domain
+      if (llTrial === -Infinity) continue;
       // Below the rounding level of ℓ the comparison is noise: take the (capped) step as it is.
       const tiny = gain <= 1e-12 * Math.max(1, Math.abs(ll)) && Number.isFinite(llTrial);
       if (tiny || llTrial >= ll + 1e-4 * t * gain - 1e-15 * Math.abs(ll)) {
