@@ -177,9 +177,13 @@ describe('output files: atomic, only after success, write errors are exit 2', ()
     rmSync(join(DIR, 'c.ts'), { recursive: true });
   });
 
-  it('crb --plot p.svg --biased on a family without the biased demo exits 2 and leaves no p.svg', async () => {
+  it('crb --plot p.svg with an error (the removed --biased option; every trial failing) leaves no p.svg', async () => {
     const r = await cli(['crb', 'gamma', '--at', 'alpha=2,beta=1', '--n', '20', '--trials', '10', '--plot', 'p.svg', '--biased']);
-    expectBad(r, /--biased is available for the normal family/);
+    expectBad(r, /unknown option --biased/);
+    expect(existsSync(join(DIR, 'p.svg'))).toBe(false);
+    const f = await cli(['crb', 'gamma', '--at', 'alpha=1e-9,beta=1', '--n', '20', '--trials', '10', '--plot', 'p.svg']);
+    expect(f.code).not.toBe(0);
+    expect(f.err).toMatch(/10 of 10 trials failed/);
     expect(existsSync(join(DIR, 'p.svg'))).toBe(false);
   });
 
