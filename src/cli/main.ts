@@ -3,9 +3,10 @@
  * Thin dispatcher: each verb lives in src/cli/verbs/<verb>.ts and exports `run(args, io)`.
  * Verbs are loaded lazily so that `infogeo --help` does not pay for mathjs start-up.
  *
- * Exit codes: 0 success; 2 bad input (usage, family file, out-of-domain parameters); 1 internal error.
+ * Exit codes: 0 success; 2 bad input (usage, family file, out-of-domain parameters); 1 internal error, no
+ * convergence, or a result that cannot be printed honestly (NumericError: not finite / cancelled).
  */
-import { ConvergenceError, DomainError, FamilyError, shortenQuotes, UsageError } from '../core/errors.js';
+import { ConvergenceError, DomainError, FamilyError, NumericError, shortenQuotes, UsageError } from '../core/errors.js';
 import type { CliIO, VerbModule } from './io.js';
 import { defaultIO } from './io.js';
 
@@ -66,7 +67,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       io.err(`infogeo ${verb}: ${short(e.message)}\n`);
       return 2;
     }
-    if (e instanceof ConvergenceError) {
+    if (e instanceof ConvergenceError || e instanceof NumericError) {
       io.err(`infogeo ${verb}: ${short(e.message)}\n`);
       return 1;
     }

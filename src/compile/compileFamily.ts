@@ -429,7 +429,7 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
   const riemann = (theta: ArrayLike<number>, out?: Float64Array): Float64Array =>
     riemannFromMetric(fisher(theta, cg), dFisher(theta, cdg), d2Fisher(theta, cd2g), n, out);
   const rbuf = new Float64Array(n2 * n2);
-  const ricci = (theta: ArrayLike<number>, out?: Float64Array): Float64Array => ricciFromRiemann(riemann(theta, rbuf), n, out);
+  let ricci = (theta: ArrayLike<number>, out?: Float64Array): Float64Array => ricciFromRiemann(riemann(theta, rbuf), n, out);
   const ricBuf = new Float64Array(n2);
   let scalarCurvature = (theta: ArrayLike<number>): number => scalarFromRicci(fisher(theta, cg), ricci(theta, ricBuf), n);
   methods.riemann = methods.d2Fisher === 'finite-difference' ? 'finite-difference' : 'numeric';
@@ -440,6 +440,17 @@ export function compileFamily(d: Derivation, options: CompileOptions = {}): Comp
     const buf = new Float64Array(1);
     scalarCurvature = (theta) => o.evaluate(aug(theta), buf)[0];
     methods.curvature = 'closed-form';
+    if (n === 2) {
+      // Every surface is Einstein: R_ij = (R/2) g_ij. From the closed-form R this avoids the cancellation of
+      // the numeric Riemann contraction where g is nearly degenerate or badly scaled (issue 10).
+      const rg = new Float64Array(4);
+      ricci = (theta, out = new Float64Array(4)) => {
+        const half = scalarCurvature(theta) / 2;
+        fisher(theta, rg);
+        for (let i = 0; i < 4; i++) out[i] = half * rg[i];
+        return out;
+      };
+    }
   }
 
   // KL divergence.

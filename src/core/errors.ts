@@ -90,3 +90,14 @@ export class ConvergenceError extends Error {
     this.name = 'ConvergenceError';
   }
 }
+
+/**
+ * A computed number cannot be printed honestly: it is not finite, or rounding errors (catastrophic
+ * cancellation) leave no significant digits. The message names the quantity and the point.
+ */
+export class NumericError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NumericError';
+  }
+}

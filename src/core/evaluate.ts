@@ -210,3 +210,135 @@ export function compileInterpreted(node: MathNode, names: readonly string[]): In
   });
   return build(node, index);
 }
+
+// ---- Running forward-error analysis (issue 10: "every printed number checked") -----------------
+
+/** Unit roundoff of binary64. */
+const U = 2 ** -53;
+/** Smallest positive normal double, and the bound used for the rounding error of an underflow. */
+const MIN_NORMAL = 2 ** -1022;
+const HALF_MIN_SUBNORMAL = Number.MIN_VALUE; // 2^-1075 itself is not representable: bound by 2^-1074
+
+/** Value of an expression with a first-order bound on its absolute rounding error. */
+export interface ValueWithError {
+  readonly value: number;
+  /** Estimated absolute forward error of `value` (propagated rounding errors, first order). */
+  readonly error: number;
+}
+
+/**
+ * Accuracy of each numeric implementation in units of U, relative to |f(x)| (elementary functions
+ * are correctly rounded or nearly; the special functions are measured in test/core/special.test.ts).
+ */
+function implementationUlps(name: string, order: number): number {
+  switch (name) {
+    case 'log': case 'exp': case 'sqrt': case 'abs': case 'sign': case 'sin': case 'cos': case 'tan': case 'log1p': case 'expm1':
+      return 2;
+    case 'besselratioderiv':
+      return 16 * (order + 1) * (order + 1);
+    default:
+      return 32;
+  }
+}
+
+/** |f′(x)| by a central difference (only the magnitude matters for error propagation). */
+function slope(f: (x: number) => number, x: number, fx: number): number {
+  const h = Math.max(Math.abs(x) * 1e-6, 1e-300);
+  let d = (f(x + h) - f(x - h)) / (2 * h);
+  if (!Number.isFinite(d)) d = (f(x + h) - fx) / h; // one-sided at a domain edge
+  if (!Number.isFinite(d)) d = (fx - f(x - h)) / h;
+  return Number.isFinite(d) ? Math.abs(d) : Infinity;
+}
+
+/**
+ * Evaluates a whitelisted tree like {@link evaluate} and propagates a first-order forward error bound
+ * through every node: inputs (scope values) are exact, literals and π/e carry half an ulp, each operation
+ * adds its own rounding, and a function f passes |f′(x)|·err(x) on plus its implementation error. A sum of
+ * nearly opposite terms keeps the absolute error of its operands while its value shrinks, so the relative
+ * error err/|value| exposes catastrophic cancellation. Shared subtrees are evaluated once.
+ * @throws like {@link evaluate} (e.g. UnsupportedError for `expect(·)`).
+ */
+export function evaluateWithError(node: MathNode, scope: Scope): ValueWithError {
+  const memo = new Map<MathNode, ValueWithError>();
+  const ev = (m: MathNode): ValueWithError => {
+    const hit = memo.get(m);
+    if (hit) return hit;
+    const r = step(m);
+    memo.set(m, r);
+    return r;
+  };
+  const step = (m: MathNode): ValueWithError => {
+    const n = m as AnyNode;
+    switch (n.type) {
+      case 'ConstantNode': {
+        const v = constantValue(n);
+        return { value: v, error: Number.isInteger(v) && Math.abs(v) < 2 ** 53 ? 0 : U * Math.abs(v) };
+      }
+      case 'SymbolNode': {
+        const name = n.name as string;
+        const v = lookupScope(scope, name);
+        if (v !== undefined) return { value: v, error: 0 };
+        const c = BUILTIN_CONSTANTS.get(name);
+        if (c !== undefined) return { value: c, error: U * Math.abs(c) };
+        throw new Error(`evaluate: unknown symbol "${name}"`);
+      }
+      case 'ParenthesisNode':
+        return ev(n.content as MathNode);
+      case 'OperatorNode': {
+        const fn = n.fn as string;
+        const args = n.args as MathNode[];
+        if (args.length === 1) {
+          const a = ev(args[0]);
+          if (fn === 'unaryMinus') return { value: -a.value, error: a.error };
+          if (fn === 'unaryPlus') return a;
+          throw new UnsupportedError(`evaluate: operator "${fn}" is not allowed`);
+        }
+        if (args.length !== 2) throw new UnsupportedError(`evaluate: operator "${fn}" with ${args.length} arguments`);
+        const a = ev(args[0]);
+        const b = ev(args[1]);
+        const v = binary(fn, a.value, b.value);
+        const av = Math.abs(a.value), bv = Math.abs(b.value), vv = Math.abs(v);
+        let e: number;
+        switch (fn) {
+          case 'add':
+          case 'subtract':
+            e = a.error + b.error;
+            break;
+          case 'multiply':
+            e = av * b.error + bv * a.error;
+            break;
+          case 'divide':
+            e = (a.error + vv * b.error) / bv;
+            break;
+          default: {
+            // pow: |∂v/∂a| = |b v/a|, |∂v/∂b| = |v log a|
+            const da = b.error === 0 && Number.isInteger(b.value) && a.value === 0 ? 0 : Math.abs((b.value * v) / a.value);
+            e = (Number.isFinite(da) ? da : 0) * a.error + (b.error === 0 ? 0 : vv * Math.abs(Math.log(av)) * b.error);
+            e += Number.isInteger(b.value) ? Math.log2(Math.abs(b.value) + 1) * U * vv : 2 * U * vv;
+          }
+        }
+        // Underflow: a product or quotient of non-zero operands that lands below the normal range loses
+        // up to half the smallest subnormal (a result flushed to 0 has lost every digit).
+        if (vv < MIN_NORMAL && (fn === 'multiply' || fn === 'divide' || fn === 'pow') && a.value !== 0 && b.value !== 0) e += HALF_MIN_SUBNORMAL;
+        return { value: v, error: e + U * vv };
+      }
+      case 'FunctionNode': {
+        const args = n.args as MathNode[];
+        const name = calleeName(n);
+        const f = specialFor(name, args.length);
+        const vals = args.map(ev);
+        const last = vals[vals.length - 1];
+        const lead = vals.slice(0, -1).map((a) => a.value);
+        const g = (x: number) => f(...lead, x);
+        const v = g(last.value);
+        const order = lead.length > 0 ? lead[0] : 0;
+        const prop = last.error === 0 ? 0 : slope(g, last.value, v) * last.error;
+        const under = name === 'exp' && Math.abs(v) < MIN_NORMAL ? HALF_MIN_SUBNORMAL : 0;
+        return { value: v, error: prop + under + implementationUlps(name, order) * U * Math.abs(v) };
+      }
+      default:
+        throw new UnsupportedError(`evaluate: node type ${n.type} is not allowed`);
+    }
+  };
+  return ev(node);
+}

@@ -9,7 +9,8 @@
  *   log, exp, sqrt, abs, sign, sin, cos, tan, log1p, expm1: as in Math;
  *   lgamma(x) = log Γ(x); digamma = ψ; trigamma = ψ₁; polygamma(n, x) = ψ_n(x) (n a non-negative integer constant);
  *   logbesseli0(k) = log I₀(k) (stable for large k); besselratio(k) = I₁(k)/I₀(k);
- *   besseli0(k) = I₀(k), besseli1(k) = I₁(k).
+ *   besseli0(k) = I₀(k), besseli1(k) = I₁(k);
+ *   besselratioderiv(n, k) = dⁿA/dkⁿ (n a non-negative integer constant; A′ = 1 − A/k − A² computed without cancellation).
  */
 export interface FunctionInfo {
   readonly name: string;
@@ -38,6 +39,7 @@ const table: FunctionInfo[] = [
   { name: 'besselratio', arity: 1, description: 'A(k) = I₁(k)/I₀(k)' },
   { name: 'besseli0', arity: 1, description: 'modified Bessel function I₀' },
   { name: 'besseli1', arity: 1, description: 'modified Bessel function I₁' },
+  { name: 'besselratioderiv', arity: 2, constantArgs: [0], description: 'A⁽ⁿ⁾(k), n-th derivative of A = I₁/I₀ (n a constant integer ≥ 0), without cancellation' },
 ];
 
 export const FUNCTIONS: ReadonlyMap<string, FunctionInfo> = new Map(table.map((f) => [f.name, f]));

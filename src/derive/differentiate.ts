@@ -38,7 +38,7 @@ export type Rule = (u: Expr) => Expr;
 
 /**
  * Derivative rules of the whitelisted one-argument functions: RULES[f](u) = f′(u).
- * `polygamma(n, u)` (n a constant) is handled separately: ∂ polygamma(n,u) = polygamma(n+1,u)·u′.
+ * `polygamma(n, u)` and `besselratioderiv(n, u)` (n a constant) are handled separately: ∂ f(n,u) = f(n+1,u)·u′.
  */
 export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   __proto__: null,
@@ -56,15 +56,21 @@ export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   digamma: (u: Expr) => fn('trigamma', u),
   trigamma: (u: Expr) => fn('polygamma', num(2), u),
   logbesseli0: (u: Expr) => fn('besselratio', u),
-  // A′(k) = 1 − A/k − A²
-  besselratio: (u: Expr) => sub(sub(ONE, div(fn('besselratio', u), u)), pow(fn('besselratio', u), num(2))),
+  // A′(k) = 1 − A/k − A², kept as its own function (the difference cancels catastrophically for large k)
+  besselratio: (u: Expr) => fn('besselratioderiv', ONE, u),
   besseli0: (u: Expr) => fn('besseli1', u),
   // I1′(k) = I0(k) − I1(k)/k
   besseli1: (u: Expr) => sub(fn('besseli0', u), div(fn('besseli1', u), u)),
 } as unknown as Record<string, Rule>);
 
 /** Functions with a rule of their own (two-argument or internal). */
-export const SPECIAL_RULES: readonly string[] = ['polygamma', 'expect'];
+export const SPECIAL_RULES: readonly string[] = ['polygamma', 'besselratioderiv', 'expect'];
+
+/**
+ * Two-argument functions f(n, u) with a constant order n whose derivative is the next order:
+ * ∂ f(n, u) = f(n+1, u)·u′ (ψ_n → ψ_{n+1}; A^{(n)} → A^{(n+1)}, each order computed without cancellation).
+ */
+const ORDER_FUNCTIONS: ReadonlySet<string> = new Set(['polygamma', 'besselratioderiv']);
 
 export interface DiffContext {
   /** The log-density l(x; θ), needed to differentiate `expect(f)` nodes. */
@@ -147,11 +153,11 @@ function d(node: Expr, wrt: string, ctx: DiffContext, memo: Memo): Expr {
     case 'FunctionNode': {
       const name = fnName(node);
       const args = argsOf(node);
-      if (name === 'polygamma') {
+      if (name !== undefined && ORDER_FUNCTIONS.has(name)) {
         const n = constValue(args[0]);
-        if (n === undefined) throw new Error('differentiate: polygamma order must be a constant');
+        if (n === undefined) throw new Error(`differentiate: ${name} order must be a constant`);
         const du = D(args[1]);
-        return constValue(du) === 0 ? ZERO : mul(fn('polygamma', num(n + 1), args[1]), du);
+        return constValue(du) === 0 ? ZERO : mul(fn(name, num(n + 1), args[1]), du);
       }
       if (name === 'expect') {
         const l = ctx.logDensity;

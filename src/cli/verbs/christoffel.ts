@@ -2,6 +2,7 @@
 import { UsageError } from '../../core/errors.js';
 import { assertFinite, familyAtPoint, fmt, nest3 } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkCancellation, checkMetricInvertible, checkOutput, pointText } from '../outputCheck.js';
 
 export const help = [
   'infogeo christoffel <family|file.yaml> --at name=value,... [--kind second|first] [--alpha a] [--json]',
@@ -20,6 +21,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const c = fam.compiled;
   const n = c.dim;
   const t = assertFinite(kind === 'first' ? c.christoffelFirst(theta) : alpha !== 0 ? c.alphaChristoffel(alpha, theta) : c.christoffel(theta), 'christoffel', fam);
+  const trees = alpha !== 0 ? null : kind === 'first' ? fam.derivation.christoffelFirst : fam.derivation.christoffel;
+  if (!trees || kind === 'second' && c.methods.christoffel !== 'closed-form') checkMetricInvertible(fam, theta, 'christoffel');
+  checkOutput({ params: c.paramNames, christoffel: nest3(t, n) }, `christoffel of ${fam.spec.name} at ${pointText(c.paramNames, theta)}`);
+  checkCancellation(fam, 'christoffel', trees, theta);
   if (p.flags.json) {
     io.out(JSON.stringify({ family: fam.spec.name, params: c.paramNames, at: Array.from(theta), kind, alpha, christoffel: nest3(t, n), method: c.methods.christoffel }) + '\n');
     return 0;

@@ -12,6 +12,7 @@ import { boundedInt, parseDecimal, parseFlags, requireString, workerCount } from
 import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import { fmt, loadCompiled, pointOf } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 
 /** Largest sample size and trial count: a sample is held in memory (8 bytes a value) and every trial is run. */
 export const MAX_N = 10_000_000;
@@ -136,6 +137,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   // Written only now that every part of the work has succeeded.
   if (plotPath !== undefined && svg !== undefined) writeFileAtomic(plotPath, svg, '--plot');
 
+  checkOutput(out, `crb of ${fam.spec.name}`);
   if (json) {
     io.out(JSON.stringify(out) + '\n');
     return 0;

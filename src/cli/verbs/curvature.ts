@@ -1,6 +1,7 @@
 /** `infogeo curvature <family> --at ... [--json]`: scalar curvature R = g^{ij} R_ij (sphere positive). */
 import { assertFinite, familyAtPoint, fmt, formatMatrix, nest2 } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkCancellation, checkMetricInvertible, checkOutput, pointText } from '../outputCheck.js';
 
 export const help = [
   'infogeo curvature <family|file.yaml> --at name=value,... [--json]',
@@ -14,6 +15,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const c = fam.compiled;
   const R = assertFinite(c.scalarCurvature(theta), 'curvature', fam);
   const ricci = c.ricci(theta);
+  if (c.methods.curvature !== 'closed-form') checkMetricInvertible(fam, theta, 'curvature');
+  checkOutput({ params: c.paramNames, scalar: R, ricci: nest2(ricci, c.dim) }, `curvature of ${fam.spec.name} at ${pointText(c.paramNames, theta)}`);
+  checkCancellation(fam, 'curvature', fam.derivation.scalarCurvature, theta);
+  // dim 2 with a closed-form R: ricci = (R/2) g (src/compile), accurate where R and g are
+  if (c.dim === 2 && c.methods.curvature === 'closed-form') checkCancellation(fam, 'ricci', fam.derivation.fisher, theta);
   if (p.flags.json) {
     const out: Record<string, unknown> = { family: fam.spec.name, params: c.paramNames, at: Array.from(theta), scalar: R, ricci: nest2(ricci, c.dim), method: c.methods.curvature };
     if (c.dim === 2) out.gaussian = R / 2;

@@ -7,6 +7,7 @@ import { distance } from '../../solve/geodesic/distance.js';
 import { integratorFlags, namedValues, parseFlags, requireString } from '../args.js';
 import { fmt, loadCompiled, pointOf } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 
 export const help = [
   'infogeo distance <family|file.yaml> --from name=value,... --to name=value,... [--rtol 1e-12] [--integrator dop853|dopri5] [--json]',
@@ -25,6 +26,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const from = pointOf(fam, requireString(p, 'from'), '--from');
   const to = pointOf(fam, requireString(p, 'to'), '--to');
   const r = distance(c, from, to, { rtol, method: integ });
+  checkOutput({ params: c.paramNames, distance: r.value, velocity: r.velocity }, `distance of ${fam.spec.name}`);
   if (p.flags.json) {
     io.out(JSON.stringify({
       family: fam.spec.name,

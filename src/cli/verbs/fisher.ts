@@ -2,6 +2,7 @@
 import { assertFinite, familyAtPoint, formatMatrix, nest2 } from '../family.js';
 import type { CliIO } from '../io.js';
 import { isModelArgument } from '../model.js';
+import { checkCancellation, checkOutput, pointText } from '../outputCheck.js';
 
 export const help = 'infogeo fisher <family|file.yaml> --at name=value,... [--json]\n  Fisher information matrix g_ij = E[∂_i l ∂_j l] of one observation.';
 
@@ -13,6 +14,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { p, fam, theta } = r;
   const c = fam.compiled;
   const g = assertFinite(c.fisher(theta), 'fisher', fam);
+  checkOutput({ params: c.paramNames, fisher: nest2(g, c.dim) }, `fisher of ${fam.spec.name} at ${pointText(c.paramNames, theta)}`);
+  checkCancellation(fam, 'fisher', fam.derivation.fisher, theta);
   if (p.flags.json) {
     io.out(JSON.stringify({ family: fam.spec.name, params: c.paramNames, at: Array.from(theta), fisher: nest2(g, c.dim), method: c.methods.fisher }) + '\n');
   } else {

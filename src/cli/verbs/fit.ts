@@ -17,6 +17,7 @@ import { compileMleProgram, instantiateMle } from '../../compile/compileStatisti
 import { namedValues, parseDecimal, parseFlags, parseParams, quote, requireString } from '../args.js';
 import { fmt, loadCompiled } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 
 export const help = [
   'infogeo fit <family|file.yaml> --data file.csv|file.json|- [--method natgrad|newton|adam] [--start name=value,...] [--json]',
@@ -145,6 +146,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!Number.isFinite(r.logLikelihood) && r.iterations === 0) {
     throw new UsageError(`${r.message ?? 'no finite likelihood'}; check that the data lie in the support of ${fam.spec.name}`);
   }
+  checkOutput({ params: c.paramNames, estimate: r.value, standard_errors: r.standardErrors, log_likelihood: r.logLikelihood }, `fit of ${fam.spec.name}`);
   if (p.flags.json) {
     io.out(JSON.stringify({
       family: fam.spec.name,

@@ -9,6 +9,7 @@ import { logMap } from '../../solve/geodesic/logMap.js';
 import { integratorFlags, namedValues, parseFlags, parseParams, requireString } from '../args.js';
 import { fmt, loadCompiled, pointOf } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 
 export const help = [
   'infogeo geodesic <family|file.yaml> --from name=value,... (--velocity name=value,... | --to name=value,...) [--alpha A] [--t 1] [--samples K] [--rtol 1e-12] [--integrator dop853|dopri5] [--json]',
@@ -42,6 +43,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const r = expMap(conn, from, v, { t, samples, rtol, method: integ });
   if (r.status === 'domain' || r.status === 'stalled') throw new DomainError(`${fam.spec.name}: ${r.message}`);
   const speed = metricNorm(c, from, v);
+  checkOutput({ params: c.paramNames, end: r.value, velocity_end: r.velocity, length: Math.abs(t) * speed, path: r.path?.theta }, `geodesic of ${fam.spec.name}`);
   if (p.flags.json) {
     const out: Record<string, unknown> = {
       family: fam.spec.name,

@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { parseFlags, requireString } from '../args.js';
 import { assertFinite, fmt, loadCompiled, pointOf } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkCancellation, checkOutput, pointText } from '../outputCheck.js';
 
 export const help = [
   'infogeo kl <family|file.yaml> --from name=value,... --to name=value,... [--json]',
@@ -27,6 +28,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const c = fam.compiled;
   const kl = assertFinite(c.kl(from, to), 'kl', fam);
   const quad = klQuadratic(c.fisher(from), from, to);
+  checkOutput({ kl, kl_quadratic: quad }, `kl of ${fam.spec.name} from ${pointText(c.paramNames, from)} to ${pointText(c.paramNames, to)}`);
+  const d = fam.derivation;
+  // KL(θ ‖ θ) = 0 exactly; otherwise a closed form must keep its digits (nearby points cancel)
+  if (d.kl && from.some((v, i) => v !== to[i])) checkCancellation(fam, 'kl', d.kl.expr, from, Object.fromEntries(d.kl.toSymbols.map((s, i) => [s, to[i]])));
   if (p.flags.json) {
     io.out(JSON.stringify({ family: fam.spec.name, params: c.paramNames, kl, kl_quadratic: quad, method: c.methods.kl }) + '\n');
     return 0;

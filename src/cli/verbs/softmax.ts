@@ -20,6 +20,7 @@ import { DEFAULT_DAMPING, stepsToAccuracy, train, TRAIN_METHODS, type StepRecord
 import { boundedInt, parseFlags, requireString } from '../args.js';
 import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 
 export const help = [
   'infogeo softmax natgrad --case case.json --mode exact|kfac|diag|empirical|sampled --damping λ [options] [--json]',
@@ -101,6 +102,7 @@ async function runNatgrad(args: string[], io: CliIO): Promise<number> {
   if (!r.natgrad.every(Number.isFinite)) {
     throw new DomainError(`the damped ${mode} Fisher is not positive definite at this point; increase --damping (got ${damping})`);
   }
+  checkOutput({ loss: r.loss, grad: r.grad, natgrad: r.natgrad }, `softmax natgrad (${mode})`);
   const { C, D } = c.data;
   if (p.flags.json) {
     const out: Record<string, unknown> = {

@@ -115,6 +115,7 @@ const NOTATION: [string, string][] = [
   ['besseli1', '$I_1$ is the modified Bessel function of the first kind of order 1'],
   ['logbesseli0', '$\\ln I_0$ is the log of the modified Bessel function $I_0$'],
   ['besselratio', '$A(\\kappa) = I_1(\\kappa)/I_0(\\kappa)$ is the Bessel ratio, with $A\'(\\kappa) = 1 - A/\\kappa - A^2$'],
+  ['besselratioderiv', '$A^{(n)}$ is the $n$-th derivative of the Bessel ratio $A = I_1/I_0$ ($A\' = 1 - A/\\kappa - A^2$), evaluated without cancellation'],
   ['expect', '$\\mathbb{E}_\\theta[\\cdot]$ marks an expectation without closed form, computed by quadrature'],
 ];
 

@@ -450,6 +450,11 @@ class Printer {
       }
       case 'logbesseli0': return paren('\\ln I_0');
       case 'besselratio': return paren('A');
+      case 'besselratioderiv': {
+        const order = constValue(a[0]);
+        const head = order === 0 ? 'A' : order === 1 ? "A'" : order === 2 ? "A''" : `A^{(${order === null ? arg(0) : numberTex(order)})}`;
+        return paren(head, 1);
+      }
       case 'besseli0': return paren('I_0');
       case 'besseli1': return paren('I_1');
       case 'expect':
