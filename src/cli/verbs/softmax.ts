@@ -14,7 +14,7 @@ import type { FisherMode } from '../../solve/softmax/curvatureApprox.js';
 import { irisData, syntheticData, type NamedData } from '../../solve/softmax/datasets.js';
 import { naturalGradient, trainableSoftmax } from '../../solve/softmax/naturalGradient.js';
 import { Mlp, trainableMlp } from '../../solve/softmax/mlp.js';
-import { parseSoftmaxCase } from '../../solve/softmax/softmaxCase.js';
+import { checkSoftmaxRange, parseSoftmaxCase, SOFTMAX_LIMIT_FLOAT32, SOFTMAX_LIMIT_FLOAT64 } from '../../solve/softmax/softmaxCase.js';
 import { SoftmaxRegression } from '../../solve/softmax/softmaxRegression.js';
 import { DEFAULT_DAMPING, stepsToAccuracy, train, TRAIN_METHODS, type StepRecord, type TrainMethod } from '../../solve/softmax/train.js';
 import { boundedInt, parseFlags, requireString } from '../args.js';
@@ -97,6 +97,7 @@ async function runNatgrad(args: string[], io: CliIO): Promise<number> {
   if (mode === 'sampled' && c.data.N * samples * c.data.C > MAX_SAMPLED_ENTRIES) {
     throw new UsageError(`--samples ${samples} is too many for this case: N·samples·C = ${c.data.N}·${samples}·${c.data.C} is above ${MAX_SAMPLED_ENTRIES}`);
   }
+  checkSoftmaxRange(c, dtype === 'float32' ? SOFTMAX_LIMIT_FLOAT32 : SOFTMAX_LIMIT_FLOAT64);
   const model = new SoftmaxRegression(c.data, { dtype });
   const r = naturalGradient(model, c.theta, mode, damping, { cgTol, cgMaxIter, samples, seed: (p.flags.seed as number | undefined) ?? 0 });
   if (!r.natgrad.every(Number.isFinite)) {

@@ -9,7 +9,7 @@
  * @see E. Hairer, S. P. Nørsett, G. Wanner, Solving Ordinary Differential Equations I, §II.10.
  */
 import { A, B, C, D, E3, E5, N_STAGES } from './dop853Coefficients.js';
-import { denseFromSegments, locateDomainExit, resolveOdeOptions } from './ode.js';
+import { crossingStepFloor, denseFromSegments, locateDomainExit, resolveOdeOptions } from './ode.js';
 import type { OdeOptions, OdeResult, OdeRhs, OdeStatus } from './ode.js';
 
 const S = N_STAGES; // 12 stages per step (stage 12 = FSAL evaluation at the new point)
@@ -140,6 +140,7 @@ export function dormandPrince853(f: OdeRhs, t0: number, y0: ArrayLike<number>, t
   let steps = 0, rejected = 0;
   let lastRejected = false;
   const hmin = 1e-14 * Math.max(1, Math.abs(t0), Math.abs(t1));
+  const crossingFloor = crossingStepFloor(t0, t1);
 
   while (steps + rejected < maxSteps) {
     let last = false;
@@ -197,6 +198,13 @@ export function dormandPrince853(f: OdeRhs, t0: number, y0: ArrayLike<number>, t
       if (check) {
         const msg = check(ynew);
         if (msg !== null) {
+          // overshoot, not a crossing, unless the step is at the floor (see crossingStepFloor)
+          if (h >= crossingFloor) {
+            rejected++;
+            lastRejected = true;
+            h = Math.max(h * 0.25, crossingFloor * 0.5);
+            continue;
+          }
           const seg = segmentOf(t, hs);
           const tc = locateDomainExit(seg, n, t, hs, check, evalSegment, ytmp);
           if (segments) segments.push(seg);

@@ -20,6 +20,12 @@ export type OdeMethod = 'dop853' | 'dopri5';
  * too close), dopri5 at 1e-11 → 1.1e-11.
  */
 export const DEFAULT_RTOL: Readonly<Record<OdeMethod, number>> = { dop853: 1e-12, dopri5: 1e-11 };
+/**
+ * Factor on {@link stateAtol} in the exp map: the error control is relative to each component's current
+ * magnitude, with the scale-based absolute tolerance only as a far floor, so that a coordinate that
+ * decays towards a boundary it never reaches (normal σ(t) = e^{−100t}) keeps its relative accuracy.
+ */
+export const RELATIVE_FLOOR = 1e-200;
 /** Default tolerance of the default integrator. */
 export const GEODESIC_RTOL = DEFAULT_RTOL.dop853;
 
@@ -187,6 +193,59 @@ export function boundaryTouchEvent(metric: Metric, scale: ArrayLike<number>) {
   };
 }
 
+/** Largest accepted relative drift of the conserved speed ‖θ'‖²_g along a computed geodesic. */
+export const SPEED_DRIFT_TOLERANCE = 1e-6;
+
+/**
+ * Detects a geodesic that runs into a boundary where the metric blows up (bernoulli p → 1 along
+ * p(t) = sin²(φ0 + ct)): the solver cannot resolve the turn, the state creeps towards the boundary and
+ * no point ever fails checkPoint. The geodesic speed ‖θ'‖²_g is conserved exactly, so a relative drift
+ * above {@link SPEED_DRIFT_TOLERANCE} (integration error is ~rtol) means the integration broke down; when
+ * the point is then within 1e-6·scale of the boundary (a probe fails checkPoint) the geodesic is reported
+ * as leaving the domain there.
+ */
+export function speedDriftEvent(metric: Metric, theta0: ArrayLike<number>, v0: ArrayLike<number>, scale: ArrayLike<number>) {
+  const n = metric.dim;
+  const theta = new Float64Array(n);
+  const v = new Float64Array(n);
+  const g = new Float64Array(n * n);
+  const speed0 = metricNorm(metric, theta0, v0, g) ** 2;
+  return (_t0: number, _y0: Float64Array, t1: number, y1: Float64Array): { t: number; y: Float64Array; message: string } | null => {
+    if (!(speed0 > 0) || !Number.isFinite(speed0)) return null;
+    for (let i = 0; i < n; i++) {
+      theta[i] = y1[i];
+      v[i] = y1[n + i];
+    }
+    const s = metricNorm(metric, theta, v, g) ** 2;
+    const drift = Math.abs(s / speed0 - 1);
+    if (drift <= SPEED_DRIFT_TOLERANCE) return null;
+    const near = nearBoundary(metric, theta, scale);
+    if (near === null) return null;
+    return { t: t1, y: y1.slice(), message: `${near}; the metric is singular there (relative drift of the conserved speed ‖θ'‖²_g: ${drift.toExponential(1)})` };
+  };
+}
+
+/**
+ * null, or a message when θ lies within 1e-6·scale_i of the domain boundary in some coordinate i
+ * (a probe θ ± 1e-6·scale_i·e_i fails checkPoint).
+ */
+export function nearBoundary(metric: Metric, theta: ArrayLike<number>, scale: ArrayLike<number>): string | null {
+  const n = metric.dim;
+  const probe = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (const sign of [-1, 1]) {
+      probe.set(Array.from({ length: n }, (_, j) => theta[j]));
+      probe[i] += sign * 1e-6 * scale[i];
+      const msg = metric.checkPoint(probe);
+      if (msg !== null) {
+        const at = Array.from({ length: n }, (_, j) => `θ${j} = ${theta[j]}`).join(', ');
+        return `the geodesic reaches the boundary of the domain (at ${at}, a step of ${(1e-6 * scale[i]).toExponential(1)} in θ${i} gives: ${msg})`;
+      }
+    }
+  }
+  return null;
+}
+
 /**
  * Exponential map exp_θ0(t·v): the point reached at time t (default 1) by the geodesic with
  * θ(0) = θ0 and θ'(0) = v. Stops, with status 'domain' and the crossing time in `t`, if the
@@ -216,24 +275,38 @@ export function expMap(metric: Metric, theta0: ArrayLike<number>, v: ArrayLike<n
   }
   const samples = opts.samples ?? 0;
   const method = opts.method ?? 'dop853';
+  const scale = Array.from({ length: n }, (_, i) => Math.abs(theta0[i]) + Math.abs(v[i]) || 1);
+  const touch = boundaryTouchEvent(metric, scale);
+  const drift = speedDriftEvent(metric, theta0, v, scale);
   const r = integrator(method)(geodesicRhs(metric), 0, y0, T, {
     rtol: opts.rtol ?? DEFAULT_RTOL[method],
-    atol: opts.atol ?? stateAtol(theta0, v, opts.rtol ?? DEFAULT_RTOL[method]),
+    atol: opts.atol ?? stateAtol(theta0, v, opts.rtol ?? DEFAULT_RTOL[method]).map((a) => a * RELATIVE_FLOOR),
     errorComponents: 2 * n,
     dense: samples >= 2,
     maxSteps: opts.maxSteps,
     check,
-    event: boundaryTouchEvent(metric, Array.from({ length: n }, (_, i) => Math.abs(theta0[i]) + Math.abs(v[i]) || 1)),
+    event: (t0, ya, t1, yb) => touch(t0, ya, t1, yb) ?? drift(t0, ya, t1, yb),
   });
   let message = r.message;
-  if (r.status === 'domain') message = `geodesic leaves the parameter domain at t=${r.t.toPrecision(8)}: ${r.message}`;
+  let status = r.status;
+  if (status === 'stalled' || (status === 'domain' && /not finite/.test(r.message ?? ''))) {
+    // a stall with a non-finite derivative right at the boundary (bernoulli p → 0) is the boundary
+    const near = nearBoundary(metric, r.y.subarray(0, n), scale);
+    if (near !== null) {
+      status = 'domain';
+      message = `geodesic leaves the parameter domain at t=${r.t.toPrecision(8)}: ${near}`;
+    }
+  }
+  if (message !== r.message) {
+    // set above
+  } else if (r.status === 'domain') message = `geodesic leaves the parameter domain at t=${r.t.toPrecision(8)}: ${r.message}`;
   else if (r.status === 'stalled') message = `geodesic integration stalled at t=${r.t.toPrecision(8)} (singular metric?): ${r.message}`;
   else if (r.status === 'max-steps') message = `geodesic integration took too many steps (reached t=${r.t.toPrecision(8)})`;
   const out: GeodesicResult = {
     value: r.y.slice(0, n),
     velocity: r.y.slice(n, 2 * n),
     converged: r.converged,
-    status: r.status,
+    status,
     t: r.t,
     steps: r.steps,
     evaluations: r.evaluations,

@@ -159,6 +159,16 @@ export function locateDomainExit<S>(
   return tc;
 }
 
+/**
+ * Step size below which an accepted step whose end lies outside the domain counts as a real boundary
+ * crossing (issue 10): larger steps that leave the domain are rejected and shrunk, since an error
+ * estimate within tolerance does not exclude overshooting a boundary the true solution only approaches
+ * (e.g. σ(t) = e^{−100t} → 0 on the complete normal manifold).
+ */
+export function crossingStepFloor(t0: number, t1: number): number {
+  return 1e-10 * Math.max(Math.abs(t1 - t0), 1e-300);
+}
+
 /** Options of an adaptive run with their defaults resolved (shared by DOPRI5 and DOP853). */
 export function resolveOdeOptions(n: number, t0: number, t1: number, opts: OdeOptions) {
   const atolOpt = opts.atol ?? 1e-12;
@@ -244,6 +254,7 @@ export function dormandPrince(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: 
   let errOld = 1e-4;
   let lastRejected = false;
   const hmin = 1e-14 * Math.max(1, Math.abs(t0), Math.abs(t1));
+  const crossingFloor = crossingStepFloor(t0, t1);
 
   while (steps + rejected < maxSteps) {
     let last = false;
@@ -305,6 +316,14 @@ export function dormandPrince(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: 
       if (check) {
         const msg = check(ynew);
         if (msg !== null) {
+          // An end state outside the domain is first taken for step overshoot: reject and shrink.
+          // Only a step at the floor that still crosses is a real boundary crossing.
+          if (h >= crossingFloor) {
+            rejected++;
+            lastRejected = true;
+            h = Math.max(h * 0.25, crossingFloor * 0.5);
+            continue;
+          }
           const seg = makeSegment(y, ynew, kk1, k3, k4, k5, k6, k7, n, t, hs);
           const tc = locateDomainExit(seg, n, t, hs, check, evalSegment, ytmp);
           if (segments) segments.push(seg);

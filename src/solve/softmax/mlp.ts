@@ -125,11 +125,11 @@ export class Mlp {
       const o = n * C;
       let mx = -Infinity;
       for (let c = 0; c < C; c++) if (P[o + c] > mx) mx = P[o + c];
+      const sy = P[o + this.labels[n]] - mx; // log-sum-exp, as in softmaxRegression.ts
       let z = 0;
       for (let c = 0; c < C; c++) z += (P[o + c] = Math.exp(P[o + c] - mx));
-      const sy = P[o + this.labels[n]];
       for (let c = 0; c < C; c++) P[o + c] /= z;
-      loss -= Math.log(sy) - Math.log(z);
+      loss += Math.log(z) - sy;
     }
     this.lossValue = loss / N;
     return this.lossValue;

@@ -24,6 +24,32 @@ function numberMatrix(v: unknown, what: string, cols?: number): number[][] {
   return v as number[][];
 }
 
+/**
+ * Largest magnitude accepted for the logits W x + b and for the products x_j x_k of the Fisher kernels
+ * (float64; float32 storage: {@link SOFTMAX_LIMIT_FLOAT32}). Larger inputs would overflow to ±Infinity/NaN.
+ */
+export const SOFTMAX_LIMIT_FLOAT64 = 1e300;
+export const SOFTMAX_LIMIT_FLOAT32 = 1e36;
+
+/**
+ * Throws a UsageError naming the first example whose logits |W x_n + b| (bounded by Σ_j |W_cj x_nj| + |b_c|)
+ * or Fisher products (1 + Σ_j |x_nj|)² can exceed `limit`, instead of computing ±Infinity/NaN silently.
+ */
+export function checkSoftmaxRange(c: SoftmaxCase, limit = SOFTMAX_LIMIT_FLOAT64): void {
+  const { C, D, N, X } = c.data;
+  const Dp = D + 1;
+  for (let n = 0; n < N; n++) {
+    let l1 = 1;
+    for (let j = 0; j < D; j++) l1 += Math.abs(X[n * D + j]);
+    if (!(l1 * l1 <= limit)) throw new UsageError(`case field "X[${n}]" is too large: the Fisher products x·xᵀ would overflow (‖x‖₁ = ${l1 - 1}; limit √${limit})`);
+    for (let k = 0; k < C; k++) {
+      let b = Math.abs(c.theta[k * Dp + D]);
+      for (let j = 0; j < D; j++) b += Math.abs(c.theta[k * Dp + j] * X[n * D + j]);
+      if (!(b <= limit)) throw new UsageError(`case fields "W", "b", "X[${n}]": the logit of class ${k} can reach ${b} and would overflow (limit ${limit})`);
+    }
+  }
+}
+
 /** Validates a parsed case object; every problem is a UsageError naming the field. */
 export function parseSoftmaxCase(obj: unknown): SoftmaxCase {
   if (typeof obj !== 'object' || obj === null) throw new UsageError('case must be a JSON object with fields W, b, X, y');

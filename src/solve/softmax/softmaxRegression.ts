@@ -144,6 +144,8 @@ export class SoftmaxRegression {
       const o = n * C;
       let mx = -Infinity;
       for (let c = 0; c < C; c++) if (P[o + c] > mx) mx = P[o + c];
+      // log-sum-exp: −log p_y = log Σ_c e^{s_c − m} − (s_y − m), exact even when e^{s_y − m} underflows
+      const sy = P[o + this.labels[n]] - mx;
       let z = 0;
       for (let c = 0; c < C; c++) {
         const e = Math.exp(P[o + c] - mx);
@@ -151,9 +153,8 @@ export class SoftmaxRegression {
         z += e;
       }
       const inv = 1 / z;
-      const sy = P[o + this.labels[n]];
       for (let c = 0; c < C; c++) P[o + c] *= inv;
-      loss -= Math.log(sy) - Math.log(z);
+      loss += Math.log(z) - sy;
     }
     this.lossValue = loss / N;
     return this.lossValue;
