@@ -93,7 +93,7 @@ export function checkCancellation(
     }
     const { value, error } = r;
     if (!Number.isFinite(value)) throw new NumericError(`${path} of ${fam.spec.name} is not finite at ${pointText(names, theta)}: ${String(value)}`);
-    if (Math.abs(value) < 2 ** -1022 && error > CANCELLATION_TOLERANCE * Math.abs(value)) {
+    if (Math.abs(value) < 2 ** -1022 && error > CANCELLATION_TOLERANCE * Math.abs(value) && error < 2 ** -1000) {
       throw new NumericError(`${path} of ${fam.spec.name} underflows at ${pointText(names, theta)} (computed ${value}): the value is below the double-precision range`);
     }
     if (error > CANCELLATION_TOLERANCE * Math.abs(value) || (value === 0 && error > 0)) {
