@@ -26,6 +26,11 @@ export interface Metric {
   christoffel(theta: ArrayLike<number>, out?: Tensor3): Tensor3;
   /** null when θ is inside the parameter domain, else a message naming the violated condition. */
   checkPoint(theta: ArrayLike<number>): string | null;
+  /**
+   * false when `christoffel` is not the Levi-Civita connection of `fisher` (e.g. an α-connection, α ≠ 0):
+   * its geodesics do not conserve the speed ‖θ'‖_g (the exp map's boundary detection uses that invariant).
+   */
+  readonly conservesSpeed?: boolean;
 }
 
 /** Numeric closures for one family, produced by the compile stage. */

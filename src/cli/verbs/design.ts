@@ -9,6 +9,7 @@ import { parseFlags, parseParams, requireString } from '../args.js';
 import { fmt } from '../family.js';
 import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 import { loadModel } from '../model.js';
 
 export const help = [
@@ -80,6 +81,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   }
   const out = { model: m.spec.name, criterion, at: Object.fromEntries(c.paramNames.map((nm, i) => [nm, theta[i]])), support, value: r.value, equivalence: { max_sensitivity: r.check.maxSensitivity, bound: r.check.bound, relative_gap: r.check.gap, at_support: r.check.atSupport, argmax: r.check.argmax } };
+  checkOutput(out, 'design'); // before writing the plot: no output file after an error
   if (svg !== null && plotPath !== undefined) writeFileAtomic(plotPath, svg, '--plot');
   if (p.flags.json) {
     io.out(JSON.stringify(out) + '\n');

@@ -9,6 +9,7 @@ import { parseFlags, requireString } from '../args.js';
 import { loadDual } from '../dual.js';
 import { fmt, pointOf } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 
 export const help = [
   'infogeo divergence <family|file.yaml> --from name=value,... --to name=value,... [--kind K|all] [--order a] [--json]',
@@ -38,6 +39,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const e = divergenceExpansion(fam.compiled, k, from, to, v.order);
     return { ...v, expansion: { second_order: e.second, third_order: e.second + e.third, coefficients: e.coefficients } };
   });
+  checkOutput({ divergences: rows.map((r) => ({ value: r.value, expansion: r.expansion })) }, `divergence of ${fam.spec.name}`);
   if (p.flags.json) {
     io.out(JSON.stringify({ family: fam.spec.name, params: fam.compiled.paramNames, divergences: rows }) + '\n');
     return 0;

@@ -9,6 +9,7 @@ import { namedValues, parseDecimal, parseFlags } from '../args.js';
 import { loadDual, requireDual } from '../dual.js';
 import { fmt, pointOf } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 
 export const help = [
   'infogeo dual <family|file.yaml> (--at name=value,... | --natural v1,v2,... | --expectation v1,v2,...) [--to name=value,... [--samples K]] [--json]',
@@ -70,6 +71,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     out.e_geodesic = path('e');
     out.m_geodesic = path('m');
   }
+  checkOutput(out, 'dual');
   if (p.flags.json) {
     io.out(JSON.stringify(out) + '\n');
     return 0;

@@ -8,6 +8,7 @@ import { namedValues, parseDecimal, parseFlags, requireString } from '../args.js
 import { pointList } from '../dual.js';
 import { fmt, loadCompiled } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 
 export const help = [
   'infogeo mean <family|file.yaml> --points "name=value,...;name=value,..." [--weights w1,w2,...] [--json]',
@@ -36,6 +37,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const r = frechetMean(c, points, { weights });
   const out = { family: fam.spec.name, params: c.paramNames, mean: namedValues(c.paramNames, r.mean), gradient_norm: r.gradientNorm, variance: r.variance, iterations: r.iterations, points: points.length };
+  checkOutput(out, 'mean');
   if (p.flags.json) {
     io.out(JSON.stringify(out) + '\n');
     return 0;

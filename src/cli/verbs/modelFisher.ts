@@ -7,6 +7,7 @@ import { inverse, symmetricEigen } from '../../core/linalg.js';
 import { namedValues, parseFlags, parseParams, requireString } from '../args.js';
 import { formatMatrix, nest2 } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 import { designArgument, loadModel } from '../model.js';
 
 export const help = [
@@ -34,6 +35,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!(ev[0] > 1e-12 * ev[n - 1])) throw new DomainError(`the Fisher information of this design is singular (eigenvalues ${Array.from(ev, (v) => v.toPrecision(3)).join(', ')}): the design cannot estimate every parameter`);
   const crb = inverse(I, n);
   const se = Array.from({ length: n }, (_, i) => Math.sqrt(crb[i * n + i]));
+  checkOutput({ params: c.paramNames, fisher: nest2(I, n), crb: nest2(crb, n), standard_errors: se }, `fisher of ${m.spec.name}`);
   if (p.flags.json) {
     io.out(JSON.stringify({ model: m.spec.name, family: m.spec.family.name, params: c.paramNames, at: Array.from(theta), design_points: design.size, total_weight: design.weights.reduce((a, b) => a + b, 0), fisher: nest2(I, n), crb: nest2(crb, n), standard_errors: namedValues(c.paramNames, se), method: c.method }) + '\n');
     return 0;

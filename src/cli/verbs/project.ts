@@ -9,6 +9,7 @@ import { namedValues, parseFlags, requireString } from '../args.js';
 import { loadDual, requireDual } from '../dual.js';
 import { fmt, pointOf } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 
 export const help = [
   'infogeo project <family|file.yaml> --at name=value,... --onto "sigma=1.5" | "a1=a2" [...; separated] [--kind m|e] [--json]',
@@ -51,6 +52,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     pythagorean: { r: namedValues(c.paramNames, r), lhs, rhs, holds_expected: kind === 'm' ? flat.eFlat : flat.mFlat },
     iterations: q.iterations,
   };
+  checkOutput(out, 'project');
   if (p.flags.json) {
     io.out(JSON.stringify(out) + '\n');
     return 0;

@@ -9,6 +9,7 @@ import { parallelTransport } from '../../solve/geodesic/transport.js';
 import { integratorFlags, namedValues, parseFlags, parseParams, requireString } from '../args.js';
 import { fmt, loadCompiled, pointOf } from '../family.js';
 import type { CliIO } from '../io.js';
+import { checkOutput } from '../outputCheck.js';
 
 export const help = [
   'infogeo transport <family|file.yaml> --from name=value,... --velocity name=value,... --vectors "name=v,...;name=v,..." [--alpha A] [--t 1] [--rtol r] [--integrator dop853|dopri5] [--json]',
@@ -41,6 +42,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     velocity_end: namedValues(c.paramNames, r.velocity),
     vectors: r.vectors.map((w) => namedValues(c.paramNames, w)),
   };
+  checkOutput(out, 'transport');
   if (p.flags.json) {
     io.out(JSON.stringify(out) + '\n');
     return 0;

@@ -19,5 +19,6 @@ export function alphaConnection(family: AlphaFamily, alpha: number): Metric {
     fisher: (theta, out) => family.fisher(theta, out),
     christoffel: (theta, out) => family.alphaChristoffel(alpha, theta, out),
     checkPoint: (theta) => family.checkPoint(theta),
+    conservesSpeed: false,
   };
 }

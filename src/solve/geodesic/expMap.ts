@@ -202,7 +202,8 @@ export const SPEED_DRIFT_TOLERANCE = 1e-6;
  * no point ever fails checkPoint. The geodesic speed ‖θ'‖²_g is conserved exactly, so a relative drift
  * above {@link SPEED_DRIFT_TOLERANCE} (integration error is ~rtol) means the integration broke down; when
  * the point is then within 1e-6·scale of the boundary (a probe fails checkPoint) the geodesic is reported
- * as leaving the domain there.
+ * as leaving the domain there. Only for the Levi-Civita connection (expMap skips it when
+ * `metric.conservesSpeed === false`, e.g. α-connections).
  */
 export function speedDriftEvent(metric: Metric, theta0: ArrayLike<number>, v0: ArrayLike<number>, scale: ArrayLike<number>) {
   const n = metric.dim;
@@ -285,7 +286,7 @@ export function expMap(metric: Metric, theta0: ArrayLike<number>, v: ArrayLike<n
     dense: samples >= 2,
     maxSteps: opts.maxSteps,
     check,
-    event: (t0, ya, t1, yb) => touch(t0, ya, t1, yb) ?? drift(t0, ya, t1, yb),
+    event: metric.conservesSpeed === false ? touch : (t0, ya, t1, yb) => touch(t0, ya, t1, yb) ?? drift(t0, ya, t1, yb),
   });
   let message = r.message;
   let status = r.status;
