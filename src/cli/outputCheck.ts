@@ -93,10 +93,13 @@ export function checkCancellation(
     }
     const { value, error } = r;
     if (!Number.isFinite(value)) throw new NumericError(`${path} of ${fam.spec.name} is not finite at ${pointText(names, theta)}: ${String(value)}`);
+    if (!(error < Infinity)) {
+      throw new NumericError(`${path} of ${fam.spec.name} cannot be computed in double precision at ${pointText(names, theta)}: an intermediate result overflows (computed ${value})`);
+    }
     if (Math.abs(value) < 2 ** -1022 && error > CANCELLATION_TOLERANCE * Math.abs(value) && error < 2 ** -1000) {
       throw new NumericError(`${path} of ${fam.spec.name} underflows at ${pointText(names, theta)} (computed ${value}): the value is below the double-precision range`);
     }
-    if (error > CANCELLATION_TOLERANCE * Math.abs(value) || (value === 0 && error > 0)) {
+    if (!(error <= CANCELLATION_TOLERANCE * Math.abs(value))) {
       throw new NumericError(
         `${path} of ${fam.spec.name} lost its significant digits to cancellation at ${pointText(names, theta)} ` +
           `(computed ${value}, estimated rounding error ${error.toExponential(1)}); no accurate formula is available at this point`,

@@ -320,7 +320,9 @@ export function evaluateWithError(node: MathNode, scope: Scope): ValueWithError 
         // Underflow: a product or quotient of non-zero operands that lands below the normal range loses
         // up to half the smallest subnormal (a result flushed to 0 has lost every digit).
         if (vv < MIN_NORMAL && (fn === 'multiply' || fn === 'divide' || fn === 'pow') && a.value !== 0 && b.value !== 0) e += HALF_MIN_SUBNORMAL;
-        return { value: v, error: e + U * vv };
+        // an operand that overflowed (or is NaN) behind a finite result: no digit of the result can be trusted
+        if (Number.isFinite(v) && (!Number.isFinite(a.value) || !Number.isFinite(b.value))) return { value: v, error: Infinity };
+        return { value: v, error: Number.isNaN(e) ? Infinity : e + U * vv };
       }
       case 'FunctionNode': {
         const args = n.args as MathNode[];
@@ -333,6 +335,7 @@ export function evaluateWithError(node: MathNode, scope: Scope): ValueWithError 
         const v = g(last.value);
         const order = lead.length > 0 ? lead[0] : 0;
         const prop = last.error === 0 ? 0 : slope(g, last.value, v) * last.error;
+        if (Number.isFinite(v) && vals.some((a) => !Number.isFinite(a.value))) return { value: v, error: Infinity };
         const under = name === 'exp' && Math.abs(v) < MIN_NORMAL ? HALF_MIN_SUBNORMAL : 0;
         return { value: v, error: prop + under + implementationUlps(name, order) * U * Math.abs(v) };
       }

@@ -54,6 +54,13 @@ describe('cancellation and range checks in the geometry verbs', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/fisher\[mu\]\[mu\] of vonmises underflows at mu=0, kappa=1e-200/);
   });
+  it('fisher normal at σ = 1e200: σ² overflows inside 1/σ² → error naming fisher[mu][mu] (was [[0,0],[0,0]], exit 0)', async () => {
+    const r = await run(['fisher', 'normal', '--at', 'mu=0,sigma=1e200', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/fisher\[mu\]\[mu\] of normal cannot be computed in double precision at mu=0, sigma=1e\+200: an intermediate result overflows/);
+    expect((await run(['fisher', 'normal', '--at', 'mu=0,sigma=1e100', '--json'])).json().fisher).toEqual([[1e-200, 0], [0, 2e-200]]);
+  });
   it('curvature normal at σ = 1e-150 prints a finite Ricci tensor −g/2 (was [[null,null],[null,null]])', async () => {
     const r = await run(['curvature', 'normal', '--at', 'mu=0,sigma=1e-150', '--json']);
     expect(r.code).toBe(0);
