@@ -134,10 +134,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     out.plot = { file: plotPath, curve };
   }
 
+  checkOutput(out, `crb of ${fam.spec.name}`);
   // Written only now that every part of the work has succeeded.
   if (plotPath !== undefined && svg !== undefined) writeFileAtomic(plotPath, svg, '--plot');
 
-  checkOutput(out, `crb of ${fam.spec.name}`);
   if (json) {
     io.out(JSON.stringify(out) + '\n');
     return 0;
