@@ -56,6 +56,14 @@ describe('model verbs', () => {
     expect(readFileSync(join(dir, 'd.svg'), 'utf8')).toMatch(/sensitivity/);
   });
 
+  it('crb <model> --design: efficiency interval of the DC level contains 1', async () => {
+    const r = await cli(['crb', 'dc-level.yaml', '--at', 'A=1', '--design', 'n = 0..24', '--trials', '300', '--seed', '2', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json.bound[0][0]).toBeCloseTo(0.16, 14);
+    expect(r.json.efficiency_ci[0][0]).toBeLessThan(1);
+    expect(r.json.efficiency_ci[0][1]).toBeGreaterThan(1);
+  });
+
   it('bad model files: one message with file, line and field, exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'infogeo-badmodel-'));
     const head = 'model: m\nfamily: normal\nparams:\n  - { name: b }\ncovariates: [x]\n';

@@ -12,6 +12,7 @@ import { boundedInt, parseDecimal, parseFlags, requireString, workerCount } from
 import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import { fmt, loadCompiled, pointOf } from '../family.js';
 import type { CliIO } from '../io.js';
+import { isModelArgument } from '../model.js';
 import { checkOutput } from '../outputCheck.js';
 
 /** Largest sample size and trial count: a sample is held in memory (8 bytes a value) and every trial is run. */
@@ -49,6 +50,8 @@ function jsonOf(r: CrbResult): Record<string, unknown> {
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
+  // A model file (covariates and a design): see modelCrb.ts.
+  if (args.some((a) => isModelArgument(a, io.cwd))) return (await import('./modelCrb.js')).run(args, io);
   const p = parseFlags(args, SPEC);
   if (p.flags.help) return io.out(help + '\n'), 0;
   if (p.positional.length !== 1) throw new UsageError(`expected one family argument\n${help}`);
