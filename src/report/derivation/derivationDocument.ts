@@ -435,6 +435,7 @@ export function derivationDocument(d: Derivation): DerivationDocument {
     const symbolic = g.some((r) => r.some(hasE));
     const list: Pending[] = [];
     const ginvTex = (i: number, j: number) => `g^{${idx(i, j)}}`;
+    let whole: Pending | null = null;
     for (const b of inv.blocks) {
       const I = b.indices;
       if (I.length === 1) {
@@ -465,6 +466,15 @@ export function derivationDocument(d: Derivation): DerivationDocument {
         list.push(scalar(ginvTex(i, j), nodes.div(tidy(adj, measure), detSym), { value: e, defines: gInvId(i, j) }));
       }));
     }
+    // closed form: the whole inverse as one matrix when it fits (after det g), else the entries above
+    if (!symbolic && inv.complete) {
+      whole = matrix('g^{-1}(\\theta)', inv.inverse as Expr[][], { defines: (i, j) => (isZero(inv.inverse[i][j]!) ? null : gInvId(i, j)) });
+      if (whole) {
+        const dets = list.filter((p) => p.eq.lhs.startsWith('\\det'));
+        list.length = 0;
+        list.push(...dets, whole);
+      }
+    }
     if (n === 1) blocks.push(text('With one parameter the inverse is the reciprocal:'));
     else if (inv.blocks.every((b) => b.indices.length === 1) && inv.complete) blocks.push(text('$g$ is diagonal, so $g^{-1}$ is the diagonal of reciprocals:'));
     else if (inv.blocks.length === 1 && inv.complete) blocks.push(text('By cofactors, $g^{-1} = \\operatorname{adj}(g) / \\det g$; the entries with $i \\le j$ are:'));
@@ -487,14 +497,14 @@ export function derivationDocument(d: Derivation): DerivationDocument {
         if (!isZero(e)) list.push(scalar(`\\Gamma^{${pt(k)}}_{${idx(i, j)}}`, e, { abbreviate: true }));
       }
       blocks.push(list.length ? eqs(list) : text('All Christoffel symbols vanish: the parametrisation is flat (affine).'));
-    } else if (d.christoffelFirst && d.dFisher) {
+    } else if (d.christoffelFirst) {
       const dg = d.dFisher;
       // names for the derivatives of the metric entries that have no closed form
       const dgSym = (k: number, i: number, j: number): Expr => {
-        const e = dg[k][i][j];
+        const e = dg![k][i][j];
         return isZero(e) ? nodes.num(0) : hasE(e) ? nodes.sym(dgId(k, i, j)) : e;
       };
-      if (metricHasE) {
+      if (metricHasE && dg) {
         const list: Pending[] = [];
         for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
           const e = dg[k][i][j];
@@ -517,10 +527,10 @@ export function derivationDocument(d: Derivation): DerivationDocument {
           c1Sym[i][j] = [];
           for (let k = 0; k < n; k++) {
             const e = d.christoffelFirst[i][j][k];
-            c1Sym[i][j][k] = isZero(e) ? nodes.num(0) : metricHasE ? nodes.sym(c1Id(i, j, k)) : e;
+            c1Sym[i][j][k] = isZero(e) ? nodes.num(0) : metricHasE && dg ? nodes.sym(c1Id(i, j, k)) : e;
             if (j < i || isZero(e)) continue;
             const t = `\\Gamma_{${idx(i, j)}, ${pt(k)}}`;
-            if (metricHasE) {
+            if (metricHasE && dg) {
               name(c1Id(i, j, k), t);
               const formula = nodes.mul(nodes.div(nodes.num(1), nodes.num(2)), nodes.sub(nodes.add(dgSym(i, j, k), dgSym(j, i, k)), dgSym(k, i, j)));
               list.push(scalar(t, formula, { value: e, defines: c1Id(i, j, k) }));
@@ -546,7 +556,9 @@ export function derivationDocument(d: Derivation): DerivationDocument {
         }
         blocks.push(list2.length ? eqs(list2) : text('All second-kind symbols vanish.'));
       } else {
-        blocks.push(text(`With ${n} parameters $g^{-1}$ is not written out, so the second kind $\\Gamma^k_{ij} = g^{kl} \\Gamma_{ij,l}$ is formed numerically.`));
+        blocks.push(text(inv.complete
+          ? 'The second kind $\\Gamma^k_{ij} = g^{kl} \\Gamma_{ij,l}$ is formed numerically from these and $g^{-1}$.'
+          : `With ${n} parameters $g^{-1}$ is not written out, so the second kind $\\Gamma^k_{ij} = g^{kl} \\Gamma_{ij,l}$ is formed numerically.`));
       }
     } else {
       blocks.push(text('The metric is known only numerically and $\\ell$ is not smooth, so the Christoffel symbols are computed from finite differences of the numerically integrated metric.'));
