@@ -12,7 +12,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'mathjs';
@@ -29,59 +29,17 @@ import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { hasPdflatex } from './latexTools.js';
 import { checkDocumentSemantics } from '../helpers/semantic.js';
+import { USER_FAMILIES, allFamilyFiles, writeUserFamilies } from '../helpers/userFamilies.js';
 
 const ROOT = resolve(__dirname, '../..');
 const PDFLATEX = hasPdflatex();
 if (!PDFLATEX) console.warn('[skip] pdflatex not found (apt-get install -y texlive-latex-base): LaTeX compile and overfull-box checks skipped');
 
-/** User families written by hand, as a new user would (not shipped). */
-const USER_FAMILIES: Record<string, string> = {
-  logistic2: `name: logistic2
-title: Logistic (location mu, scale s)
-params:
-  - { name: mu, domain: real }
-  - { name: s, domain: positive }
-variables: [x]
-support: real
-logDensity: "-log(s) - (x-mu)/s - 2*log(1+exp(-(x-mu)/s))"
-notes: "Density e^(-(x-mu)/s) / (s (1 + e^(-(x-mu)/s))^2)."
-`,
-  loglogistic: `name: loglogistic
-title: Log-logistic (scale a, shape b)
-params:
-  - { name: a, domain: positive }
-  - { name: b, domain: positive }
-variables: [x]
-support: positive
-logDensity: "log(b) - log(a) + (b-1)*(log(x) - log(a)) - 2*log(1 + (x/a)^b)"
-`,
-  rice: `name: rice
-title: Rice distribution (distance ν, scale σ)
-params:
-  - { name: nu, domain: positive, tex: '\\nu' }
-  - { name: sigma, domain: positive, tex: '\\sigma' }
-variables: [x]
-support: positive
-logDensity: "log(x) - 2*log(sigma) - (x^2 + nu^2)/(2*sigma^2) + logbesseli0(x*nu/sigma^2)"
-notes: "Density x/σ^2 exp(-(x^2+ν^2)/(2σ^2)) I₀(xν/σ^2)."
-`,
-  rayleigh: `name: rayleigh
-title: Rayleigh (scale σ)
-params:
-  - { name: sigma, domain: positive, tex: '\\sigma' }
-variables: [x]
-support: positive
-logDensity: "log(x) - 2*log(sigma) - x^2/(2*sigma^2)"
-`,
-};
-
-const USER_DIR = mkdtempSync(join(tmpdir(), 'infogeo-userfam-'));
-for (const [k, v] of Object.entries(USER_FAMILIES)) writeFileSync(join(USER_DIR, `${k}.yaml`), v);
+const USER_DIR = writeUserFamilies();
 afterAll(() => rmSync(USER_DIR, { recursive: true, force: true }));
 
-const yamlIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => join(dir, f)) : []);
-const BUILTIN = yamlIn(join(ROOT, 'families'));
-const FILES = [...BUILTIN, ...yamlIn(join(ROOT, 'examples/families')), ...yamlIn(join(ROOT, 'test/fixtures/user-families')), ...yamlIn(USER_DIR)];
+const FILES = allFamilyFiles(USER_DIR);
+const BUILTIN = FILES.filter((f) => f.startsWith(join(ROOT, 'families') + '/'));
 const label = (f: string) => f.replace(ROOT + '/', '').replace(USER_DIR, 'user');
 
 const cache = new Map<string, { spec: FamilySpec; doc: DerivationDocument; tex: string }>();

@@ -14,7 +14,7 @@ import { size } from '../../derive/build.js';
 type Expr = MathNode;
 
 /** Above this node count the simplifier is not tried (its cost grows with expansion). */
-const SIZE_LIMIT = 1500;
+const SIZE_LIMIT = 350;
 
 const isExpect = (n: Expr): n is FunctionNode => n.type === 'FunctionNode' && (n as FunctionNode).fn.name === 'expect';
 
@@ -52,7 +52,9 @@ export function tidy(e: Expr, measure: (e: Expr) => number): Expr {
   const cands: Expr[] = [e];
   if (containsExpect(e)) {
     const t = tidyExpectations(e, measure);
-    cands.push(t, safeSimplify(t));
+    cands.push(t);
+    // combinations of expectations (not a lone E[f], whose integrand is already simplified)
+    if (!isExpect(t) && !(t.type === 'OperatorNode' && (t as OperatorNode).fn === 'unaryMinus' && isExpect((t as OperatorNode).args[0]))) cands.push(safeSimplify(t));
   } else cands.push(safeSimplify(e));
   let best = cands[0];
   let bw = measure(best);

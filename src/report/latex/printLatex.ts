@@ -176,11 +176,17 @@ interface Product {
 class Printer {
   constructor(private readonly opts: LatexOptions) {}
 
+  /** Printed subtrees (trees are immutable; the line breaker prints the same subtrees many times). */
+  private readonly exprCache = new WeakMap<Node, string>();
+
   /** Entry point: a full expression, no surrounding parentheses. */
   expr(n: Node): string {
+    const hit = this.exprCache.get(n);
+    if (hit !== undefined) return hit;
     const terms = this.sumTerms(n, false);
-    if (terms.length > 1) return this.sum(terms);
-    return this.signedProduct(terms[0].node, terms[0].neg);
+    const out = terms.length > 1 ? this.sum(terms) : this.signedProduct(terms[0].node, terms[0].neg);
+    this.exprCache.set(n, out);
+    return out;
   }
 
   /** Top-level terms of a sum as [sign, node]. */

@@ -161,5 +161,12 @@ function widthOf(t: readonly Tok[]): number {
 
 /** Estimated width in em of one line of math TeX (no line breaks inside). */
 export function texWidth(tex: string): number {
-  return widthOf(texTokens(tex));
+  const hit = widthCache.get(tex);
+  if (hit !== undefined) return hit;
+  const w = widthOf(texTokens(tex));
+  if (widthCache.size > 20000) widthCache.clear();
+  widthCache.set(tex, w);
+  return w;
 }
+
+const widthCache = new Map<string, number>();
