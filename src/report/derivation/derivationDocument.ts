@@ -61,7 +61,7 @@ function checkPrintable(d: Derivation): void {
   }
 }
 import { printLatex, printLatexLines, symbolTex, type LatexOptions } from '../latex/printLatex.js';
-import { texWidth } from '../latex/texWidth.js';
+import { nestedFractions, texWidth } from '../latex/texWidth.js';
 import { densityFromLogDensity } from './densityFromLogDensity.js';
 import { nodes } from './nodes.js';
 import { symbolicDet, symbolicInverse } from './symbolicInverse.js';
@@ -219,7 +219,9 @@ export function derivationDocument(d: Derivation): DerivationDocument {
   for (const k of Object.keys(spec.constants)) if (!Object.hasOwn(symbols, k)) symbols[k] = symbolTex(k);
   const opts: LatexOptions = { symbols };
   const tex = (e: Expr) => printLatex(e, opts);
-  const measure = (e: Expr) => texWidth(tex(e));
+  /** How hard a printed expression is to read: its width, plus a penalty for fractions inside fractions. */
+  const readability = (t: string) => texWidth(t) + 3 * nestedFractions(t);
+  const measure = (e: Expr) => readability(tex(e));
   const shorten = (e: Expr) => tidy(e, measure);
   const src = (e: Expr) => e.toString();
   const P = spec.params.map((p) => atomTex(p.tex));
@@ -250,7 +252,7 @@ export function derivationDocument(d: Derivation): DerivationDocument {
     abbreviations.size === 0 ? e : e.transform((x) => abbreviations.get(key(x)) ?? x);
   const scalar = (lhs: string, e: Expr, o: { value?: Expr; defines?: string; rel?: string; suffix?: string; opts?: LatexOptions; raw?: boolean; abbreviate?: boolean } = {}): Pending => {
     const lo = o.opts ?? opts;
-    const m = (x: Expr) => texWidth(printLatex(x, lo));
+    const m = (x: Expr) => readability(printLatex(x, lo));
     let shown = o.raw ? e : tidy(e, m);
     if (o.abbreviate) {
       const a = abbreviate(shown);
@@ -578,10 +580,11 @@ export function derivationDocument(d: Derivation): DerivationDocument {
     } else if (R) {
       blocks.push(text('In two dimensions $R = 2K$, with $K$ the Gaussian curvature of the metric (Brioschi formula in terms of $g_{ij}$ and its first and second derivatives):'));
       const id = d.identified?.scalarCurvature;
-      blocks.push(eqs([scalar('R(\\theta)', R, { abbreviate: true })]));
+      const label = id ? `\\quad \\text{(identified numerically: agrees ${sci(id.maxDeviation)} at ${id.points} points)}` : undefined;
+      blocks.push(eqs([scalar('R(\\theta)', R, { abbreviate: true, suffix: label })]));
       if (id) {
         identified.push({ quantity: 'scalarCurvature', value: id.value, points: id.points, maxDeviation: id.maxDeviation });
-        blocks.push(text(`This value is identified numerically, not by algebra: the algebra left a rational expression that it could not cancel, which agrees with $${tex(R)}$ to ${sci(id.maxDeviation)} at ${id.points} random points of the parameter domain.`));
+        blocks.push(text(`This value is identified numerically, not derived by algebra: the algebra left a rational expression it could not cancel; evaluated at ${id.points} random points of the parameter domain, that expression agrees with $${tex(R)}$ ${sci(id.maxDeviation)}.`));
       }
     } else {
       blocks.push(text(n > 2 ? `With ${n} parameters no symbolic form is written out; \`infogeo curvature\` evaluates $R$ numerically.` : 'The metric has no closed form, so $R$ is evaluated numerically by `infogeo curvature`.'));
@@ -672,8 +675,7 @@ function cofactorOf(m: readonly (readonly Expr[])[], r: number, c: number): Expr
   return (r + c) % 2 === 0 ? det : nodes.neg(det);
 }
 
-/** A small positive number as TeX-free text (`3e-14`, or `0` when exact). */
+/** Agreement as plain text (`to 3e-14`, or `exactly in double precision`). */
 function sci(v: number): string {
-  if (v === 0) return 'within rounding (difference 0)';
-  return v.toExponential(0).replace('e-', 'e-');
+  return v === 0 ? 'exactly in double precision' : `to ${v.toExponential(0)}`;
 }

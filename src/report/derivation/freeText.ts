@@ -36,7 +36,9 @@ const FORMULA_CHAR = /[A-Za-z0-9α-ωΑ-Ωϕ()+\-−*/^_.·⁰¹²³⁴⁵⁶⁷
 
 /** A plain-text formula (`x^(α−1)`) as TeX, or null when it does not look like one. */
 function formulaTex(tok: string): string | null {
-  if (!/[\^_]/.test(tok) || ![...tok].every((c) => FORMULA_CHAR.test(c))) return null;
+  if (![...tok].every((c) => FORMULA_CHAR.test(c))) return null;
+  // a formula: has a power/index, or a Greek letter or script digit next to other formula characters
+  if (!/[\^_]/.test(tok) && !(/[α-ωΑ-Ωϕ⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]/u.test(tok) && [...tok].length > 1)) return null;
   let depth = 0;
   for (const c of tok) {
     if (c === '(') depth++;
@@ -72,7 +74,7 @@ function formulaTex(tok: string): string | null {
     }
     out += formulaBody(c);
   }
-  return out.replace(/\s+/g, ' ').trim();
+  return out.replace(/\\([A-Za-z]+) (?=[^A-Za-z]|$)/g, '\\$1').replace(/\s+/g, ' ').trim();
 }
 
 function formulaBody(s: string): string {
@@ -90,8 +92,13 @@ export function freeTextWithMath(s: string): string {
       if (i % 2 === 1) return isSafeMath(unicodeToTex(part.slice(1, -1), 'math')) ? part : part.slice(1, -1).replace(/\$/g, '');
       return part.replace(/\$/g, '').replace(/[^\s]+/g, (tok) => {
         const lead = /^[("[]*/.exec(tok)![0];
-        const trail = /[,.;:!?"\]]*$/.exec(tok.slice(lead.length))![0];
-        const core = tok.slice(lead.length, tok.length - trail.length);
+        let trail = /[,.;:!?"\]]*$/.exec(tok.slice(lead.length))![0];
+        let core = tok.slice(lead.length, tok.length - trail.length);
+        // a closing parenthesis of the surrounding text, not of the formula
+        while (core.endsWith(')') && core.split(')').length > core.split('(').length) {
+          trail = ')' + trail;
+          core = core.slice(0, -1);
+        }
         const tex = core ? formulaTex(core) : null;
         return tex && isSafeMath(tex) ? `${lead}$${tex}$${trail}` : tok;
       });

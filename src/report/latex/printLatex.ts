@@ -14,7 +14,14 @@
  *    I₀, I₁; the internal deferred-expectation node `expect(f)` prints as `\mathbb{E}_{\theta}[f]`.
  *
  * Output is plain TeX/KaTeX math (needs amsmath + amssymb in LaTeX for `\operatorname`, `\mathbb`).
- * The printer never simplifies beyond constant folding of numeric coefficients.
+ *
+ * Rewrites: the printer does rewrite the expression it is given, in the ways listed above — numeric
+ * coefficients are folded, integer powers of products distributed, repeated factors merged and equal bases
+ * cancelled across the fraction bar (valid wherever the expression is defined, since a cancelled base divides);
+ * {@link printLatexLines} also moves the factor it opens across lines to the end of its product. None of these is
+ * taken on trust: test/report/allFamilies.test.ts parses every printed equation of every family back from its
+ * TeX (./parseLatex.ts) and compares it with the derived expression at random points of the domain, and
+ * test/report/latex/parseLatex.test.ts does the same for hand-picked expressions.
  */
 import type { MathNode } from 'mathjs';
 import { parseNormalizerSymbol } from '../../core/normalizer.js';

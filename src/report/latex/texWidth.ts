@@ -170,3 +170,22 @@ export function texWidth(tex: string): number {
 }
 
 const widthCache = new Map<string, number>();
+
+/** Number of fractions written inside the numerator or denominator of another fraction (hard to read). */
+export function nestedFractions(tex: string): number {
+  const stack: { depth: number; groups: number }[] = [];
+  let depth = 0;
+  let nested = 0;
+  for (const t of texTokens(tex)) {
+    if (t === '\\frac' || t === '\\tfrac' || t === '\\dfrac') {
+      if (stack.length) nested++;
+      stack.push({ depth, groups: 0 });
+    } else if (t === '{') depth++;
+    else if (t === '}') {
+      depth--;
+      const top = stack[stack.length - 1];
+      if (top && top.depth === depth && ++top.groups === 2) stack.pop();
+    }
+  }
+  return nested;
+}

@@ -128,3 +128,23 @@ describe('derivationDocument', () => {
     expect(assertRenders(gamma)).toBeGreaterThan(10);
   });
 });
+
+describe('numerically identified constants', () => {
+  it('labels R of normal_logsigma as identified numerically, with the agreement reached, in the text, the equation and JSON', async () => {
+    const { loadFamily } = await import('../../../src/declare/loadFamily.js');
+    const { deriveFamily } = await import('../../../src/derive/deriveFamily.js');
+    const { renderJson } = await import('../../../src/report/derivation/renderJson.js');
+    const { renderLatexDocument } = await import('../../../src/report/derivation/renderLatexDocument.js');
+    const d = deriveFamily(loadFamily('normal_logsigma'));
+    expect(d.identified?.scalarCurvature?.points).toBe(8);
+    const doc = derivationDocument(d);
+    const [R] = equations(doc, 'curvature');
+    expect(R.rhs).toBe('-1');
+    expect(R.suffix).toMatch(/identified numerically: agrees (to \de-\d+|exactly in double precision) at 8 points/);
+    const json = JSON.parse(renderJson(doc));
+    expect(json.identified).toEqual([{ quantity: 'scalarCurvature', value: -1, points: 8, maxDeviation: d.identified!.scalarCurvature!.maxDeviation }]);
+    expect(renderLatexDocument(doc)).toContain('identified numerically');
+    // an exactly derived constant carries no such label
+    expect(equations(derivationDocument(deriveFamily(loadFamily('normal'))), 'curvature')[0].suffix).toBeUndefined();
+  });
+});
