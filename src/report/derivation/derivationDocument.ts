@@ -479,8 +479,8 @@ export function derivationDocument(d: Derivation): DerivationDocument {
     }
     if (n === 1) blocks.push(text('With one parameter the inverse is the reciprocal:'));
     else if (inv.blocks.every((b) => b.indices.length === 1) && inv.complete) blocks.push(text('$g$ is diagonal, so $g^{-1}$ is the diagonal of reciprocals:'));
-    else if (inv.blocks.length === 1 && inv.complete) blocks.push(text('By cofactors, $g^{-1} = \\operatorname{adj}(g) / \\det g$; the entries with $i \\le j$ are:'));
-    else blocks.push(text('$g$ is block diagonal; each block is inverted by cofactors ($g^{ij} = 0$ across blocks). The non-zero entries with $i \\le j$:'));
+    else if (inv.blocks.length === 1 && inv.complete) blocks.push(text(whole ? 'By cofactors, $g^{-1} = \\operatorname{adj}(g) / \\det g$:' : 'By cofactors, $g^{-1} = \\operatorname{adj}(g) / \\det g$; the entries with $i \\le j$ are:'));
+    else blocks.push(text(`$g$ is block diagonal; each block is inverted by cofactors ($g^{ij} = 0$ across blocks)${whole ? ':' : '. The non-zero entries with $i \\le j$:'}`));
     if (list.length) blocks.push(eqs(list));
     if (!inv.complete) blocks.push(text('A block of more than 3 parameters is not inverted symbolically here; $g^{-1}$ is formed numerically where it is needed.'));
     sections.push({ id: 'inverse', title: 'Inverse metric', blocks });

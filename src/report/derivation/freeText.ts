@@ -32,13 +32,13 @@ export function isSafeMath(tex: string): boolean {
 }
 
 /** Characters of a plain-text formula token. */
-const FORMULA_CHAR = /[A-Za-z0-9α-ωΑ-Ωϕ()+\-−*/^_.·⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]/u;
+const FORMULA_CHAR = /[A-Za-z0-9α-ωΑ-Ωϕ()+\-−*/^_.·⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺₀₁₂₃₄₅₆₇₈₉]/u;
 
 /** A plain-text formula (`x^(α−1)`) as TeX, or null when it does not look like one. */
 function formulaTex(tok: string): string | null {
   if (![...tok].every((c) => FORMULA_CHAR.test(c))) return null;
   // a formula: has a power/index, or a Greek letter or script digit next to other formula characters
-  if (!/[\^_]/.test(tok) && !(/[α-ωΑ-Ωϕ⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]/u.test(tok) && [...tok].length > 1)) return null;
+  if (!/[\^_]/.test(tok) && !(/[α-ωΑ-Ωϕ⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺₀₁₂₃₄₅₆₇₈₉]/u.test(tok) && [...tok].length > 1)) return null;
   let depth = 0;
   for (const c of tok) {
     if (c === '(') depth++;
@@ -47,9 +47,15 @@ function formulaTex(tok: string): string | null {
   if (depth !== 0) return null;
   const chars = [...tok];
   let out = '';
+  let plain = '';
+  const flush = () => {
+    out += formulaBody(plain);
+    plain = '';
+  };
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i];
     if (c === '^' || c === '_') {
+      flush();
       const next = chars[i + 1];
       if (next === undefined) return null;
       if (next === '(') {
@@ -72,8 +78,9 @@ function formulaTex(tok: string): string | null {
       }
       continue;
     }
-    out += formulaBody(c);
+    plain += c;
   }
+  flush();
   return out.replace(/\\([A-Za-z]+) (?=[^A-Za-z]|$)/g, '\\$1').replace(/\s+/g, ' ').trim();
 }
 

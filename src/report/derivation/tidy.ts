@@ -55,7 +55,16 @@ export function tidy(e: Expr, measure: (e: Expr) => number): Expr {
     cands.push(t);
     // combinations of expectations (not a lone E[f], whose integrand is already simplified)
     if (!isExpect(t) && !(t.type === 'OperatorNode' && (t as OperatorNode).fn === 'unaryMinus' && isExpect((t as OperatorNode).args[0]))) cands.push(safeSimplify(t));
-  } else cands.push(safeSimplify(e));
+  } else {
+    cands.push(safeSimplify(e));
+    // a quotient: numerator and denominator simplified apart, then together (cancels sums equal up to sign)
+    let q = e;
+    while (q.type === 'ParenthesisNode') q = (q as unknown as { content: Expr }).content;
+    if (q.type === 'OperatorNode' && (q as OperatorNode).fn === 'divide') {
+      const [a, b] = (q as OperatorNode).args;
+      cands.push(safeSimplify(new OperatorNode('/', 'divide', [safeSimplify(a), safeSimplify(b)])));
+    }
+  }
   let best = cands[0];
   let bw = measure(best);
   for (const c of cands.slice(1)) {
