@@ -108,7 +108,7 @@ export function checkDocumentSemantics(doc: DerivationDocument, spec: FamilySpec
       continue;
     }
     try {
-      parsed.set(e, { one: parseLatex(e.rhs, doc.symbols), lines: e.lines ? parseLatex(e.lines.join(' '), doc.symbols) : null });
+      parsed.set(e, { one: parseLatex(e.rhs, doc.symbols ?? {}), lines: e.lines ? parseLatex(e.lines.join(' '), doc.symbols ?? {}) : null });
     } catch (err) {
       problems.push(`${e.lhs}: ${(err as Error).message}`);
       parsed.set(e, null);
@@ -123,7 +123,7 @@ export function checkDocumentSemantics(doc: DerivationDocument, spec: FamilySpec
     // free symbols of the document other than parameters and names: data variables, KL target, δθ
     const x = dataPoint(spec, rnd);
     vars.forEach((v, i) => (scope[v] = x[i]));
-    for (const id of Object.keys(doc.symbols)) {
+    for (const id of Object.keys(doc.symbols ?? {})) {
       if (Object.hasOwn(scope, id)) continue;
       if (/^__d\d+$/.test(id)) scope[id] = -1 + 2 * rnd();
       const i = spec.params.findIndex((p) => id === `${p.name}_to`);

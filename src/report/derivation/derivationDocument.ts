@@ -118,9 +118,9 @@ export interface DerivationDocument {
   readonly params: readonly { readonly name: string; readonly tex: string; readonly domain: string }[];
   readonly routes: Readonly<Record<string, string>>;
   /** TeX of every symbol used in the equations: parameters, data variables, constants, and the names defined. */
-  readonly symbols: Readonly<Record<string, string>>;
-  /** Constants identified numerically (presented as such in the text). */
-  readonly identified: readonly IdentifiedConstant[];
+  readonly symbols?: Readonly<Record<string, string>>;
+  /** Constants identified numerically (presented as such in the text and on the equation). */
+  readonly identified?: readonly IdentifiedConstant[];
   readonly sections: readonly DocSection[];
 }
 

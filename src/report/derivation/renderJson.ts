@@ -14,7 +14,7 @@ export function renderJson(doc: DerivationDocument): string {
       title: doc.title,
       params: doc.params,
       routes: doc.routes,
-      identified: doc.identified,
+      identified: doc.identified ?? [],
       sections: doc.sections.map((s) => ({
         id: s.id,
         title: s.title,
