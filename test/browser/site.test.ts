@@ -53,7 +53,7 @@ describe.skipIf(skipReason !== null)('docs site in a real browser', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     mkdirSync(ARTIFACTS, { recursive: true });
-  }, 240_000);
+  }, 480_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -164,7 +164,7 @@ describe.skipIf(skipReason !== null)('docs site in a real browser', () => {
       rmSync(userDir, { recursive: true, force: true });
     }
     expect(problems).toEqual([]);
-  }, 240_000);
+  }, 480_000);
 
   it('renders the self-contained page of `infogeo derive vonmises --format html` with its inlined fonts', async () => {
     const io = memoryIO(resolve(__dirname, '../..'));

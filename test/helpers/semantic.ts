@@ -101,6 +101,11 @@ export function checkDocumentSemantics(doc: DerivationDocument, spec: FamilySpec
   const unchecked: string[] = [];
   let compared = 0;
   const eqs: DocEquation[] = doc.sections.flatMap((s) => s.blocks.flatMap((b) => (b.kind === 'equations' ? [...b.equations] : [])));
+  /** Equations and the text blocks that define names, in document order. */
+  type Item = DocEquation | { defines: readonly { id: string; expr: Expr }[] };
+  const items: Item[] = doc.sections.flatMap((s) =>
+    s.blocks.flatMap((b): Item[] => (b.kind === 'equations' ? [...b.equations] : b.defines ? [{ defines: b.defines }] : [])),
+  );
   const parsed = new Map<DocEquation, { one: Parsed; lines: Parsed | null } | null>();
   for (const e of eqs) {
     if (!e.value) {
@@ -140,7 +145,12 @@ export function checkDocumentSemantics(doc: DerivationDocument, spec: FamilySpec
     };
     const evalValue = (v: NonNullable<DocEquation['value']>): Value => (Array.isArray(v) ? (v as Expr[][]).map((r) => r.map(ev)) : ev(v as Expr));
     const evalParsed = (p: Parsed): Value => (p.kind === 'scalar' ? ev(p.node) : p.rows.map((r) => r.map(ev)));
-    for (const e of eqs) {
+    for (const item of items) {
+      if (!('lhs' in item)) {
+        for (const def of item.defines) scope[def.id] = ev(def.expr);
+        continue;
+      }
+      const e = item;
       if (!e.value) continue;
       let want: Value;
       try {

@@ -90,7 +90,8 @@ export interface DocEquation {
 }
 
 export type DocBlock =
-  | { readonly kind: 'text'; readonly text: string }
+  /** `defines`: names the text introduces without writing them out as equations (their derived values). */
+  | { readonly kind: 'text'; readonly text: string; readonly defines?: readonly { readonly id: string; readonly expr: Expr }[] }
   | { readonly kind: 'equations'; readonly equations: readonly DocEquation[] };
 
 export interface DocSection {
@@ -123,6 +124,11 @@ export interface DerivationDocument {
   readonly identified?: readonly IdentifiedConstant[];
   readonly sections: readonly DocSection[];
 }
+
+/** A section whose right-hand sides exceed this many characters writes its longest entries by rule (see Christoffel). */
+const LONG_SECTION = 16000;
+/** …namely those longer than this. */
+const LONG_ENTRY = 900;
 
 /** Width of the page's text block in em (LaTeX: A4 with 2 cm margins at 11 pt ≈ 44 em; HTML: 60 rem ≈ 49 em). */
 export const PAGE_EM = 40;
@@ -517,7 +523,19 @@ export function derivationDocument(d: Derivation): DerivationDocument {
         }
         if (list.length) {
           blocks.push(text('The derivatives of the metric entries follow by differentiating under the integral sign, $\\partial_k \\mathbb{E}_\\theta[f] = \\mathbb{E}_\\theta[\\partial_k f + f \\, \\partial_k \\ell]$:'));
-          blocks.push(eqs(list));
+          // many parameters: integrands longer than a few lines are described by the rule instead of written out
+          const total = list.reduce((a, p) => a + p.eq.rhs.length, 0);
+          const long = total > LONG_SECTION ? list.filter((p) => p.eq.rhs.length > LONG_ENTRY) : [];
+          const short = list.filter((p) => !long.includes(p));
+          if (short.length) blocks.push(eqs(short));
+          if (long.length) {
+            const f = (lhs: string) => lhs.replace(/^\\partial_\{(.*?)\} g_(.*)$/, (_, k: string, ij: string) => `\\mathbb{E}_\\theta[\\partial_{${k}} f_${ij} + f_${ij} \\, \\partial_{${k}} \\ell]`);
+            blocks.push({
+              kind: 'text',
+              text: `${short.length ? 'The other derivatives are' : 'They are'} ${long.map((p) => `$${p.eq.lhs} = ${f(p.eq.lhs)}$`).join(', ')}, with $f_{ij}$ the integrand of $g_{ij}$ above (not written out: each is longer than a few lines; all are evaluated by quadrature).`,
+              defines: long.flatMap((p) => p.eq.defines ?? []),
+            });
+          }
         }
       }
       blocks.push(text(`Christoffel symbols of the first kind, ${firstKindFormula}; the non-zero ones with $i \\le j$:`));
