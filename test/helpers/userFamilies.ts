@@ -1,7 +1,7 @@
 /**
  * Family files for the whole-catalogue report tests: built-in (families/), examples (examples/families/, when
  * present), user-family fixtures (test/fixtures/user-families/) and a few user families written by hand, as a new
- * user would (logistic, log-logistic, Rice, Rayleigh), put in a temporary folder by {@link writeUserFamilies}.
+ * user would (logistic, log-logistic, Rice, Rayleigh, a 3-parameter Student t), put in a temporary folder by {@link writeUserFamilies}.
  */
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,16 @@ variables: [x]
 support: positive
 logDensity: "log(x) - 2*log(sigma) - (x^2 + nu^2)/(2*sigma^2) + logbesseli0(x*nu/sigma^2)"
 notes: "Density x/σ^2 exp(-(x^2+ν^2)/(2σ^2)) I₀(xν/σ^2)."
+`,
+  studentls: `name: studentls
+title: Student t with location m, scale s and degrees of freedom ν
+params:
+  - { name: m, domain: real }
+  - { name: s, domain: positive }
+  - { name: nu, domain: positive, tex: '\\nu' }
+variables: [x]
+support: real
+logDensity: "lgamma((nu+1)/2) - lgamma(nu/2) - 0.5*log(nu*pi) - log(s) - (nu+1)/2*log(1 + ((x-m)/s)^2/nu)"
 `,
   rayleigh: `name: rayleigh
 title: Rayleigh (scale σ)
