@@ -15,6 +15,7 @@ import { checkPoint } from '../../src/declare/checkPoint.js';
 import type { Expr, FamilySpec } from '../../src/declare/types.js';
 import type { DerivationDocument, DocEquation } from '../../src/report/derivation/derivationDocument.js';
 import { parseLatex, type Parsed } from '../../src/report/latex/parseLatex.js';
+import { symbolTex } from '../../src/report/latex/printLatex.js';
 
 type Value = number | number[][];
 
@@ -106,6 +107,20 @@ export function checkDocumentSemantics(doc: DerivationDocument, spec: FamilySpec
   const items: Item[] = doc.sections.flatMap((s) =>
     s.blocks.flatMap((b): Item[] => (b.kind === 'equations' ? [...b.equations] : b.defines ? [{ defines: b.defines }] : [])),
   );
+  // opaque symbols of the derivation (e.g. log Z of a declared series normaliser and its derivatives): free
+  // symbols with random values, printed by the printer's default symbol TeX
+  const known = new Set([...Object.keys(doc.symbols ?? {}), ...spec.params.map((p) => p.name), ...spec.variables, ...Object.keys(spec.constants), 'pi', 'e']);
+  const opaque = new Set<string>();
+  const collect = (x: Expr) => x.traverse((n) => {
+    if (n.type === 'SymbolNode' && !known.has((n as unknown as { name: string }).name)) opaque.add((n as unknown as { name: string }).name);
+  });
+  for (const e of eqs) {
+    const v = e.value;
+    if (v) (Array.isArray(v) ? (v as Expr[][]).flat() : [v as Expr]).forEach(collect);
+    for (const d of e.defines ?? []) collect(d.expr);
+  }
+  const table: Record<string, string> = { ...(doc.symbols ?? {}) };
+  for (const name of opaque) table[name] = symbolTex(name, doc.symbols);
   const parsed = new Map<DocEquation, { one: Parsed; lines: Parsed | null } | null>();
   for (const e of eqs) {
     if (!e.value) {
@@ -113,7 +128,7 @@ export function checkDocumentSemantics(doc: DerivationDocument, spec: FamilySpec
       continue;
     }
     try {
-      parsed.set(e, { one: parseLatex(e.rhs, doc.symbols ?? {}), lines: e.lines ? parseLatex(e.lines.join(' '), doc.symbols ?? {}) : null });
+      parsed.set(e, { one: parseLatex(e.rhs, table), lines: e.lines ? parseLatex(e.lines.join(' '), table) : null });
     } catch (err) {
       problems.push(`${e.lhs}: ${(err as Error).message}`);
       parsed.set(e, null);
@@ -134,6 +149,7 @@ export function checkDocumentSemantics(doc: DerivationDocument, spec: FamilySpec
       const i = spec.params.findIndex((p) => id === `${p.name}_to`);
       if (i >= 0) scope[id] = other[i];
     }
+    for (const name of opaque) scope[name] = 0.3 + rnd();
     const samples = [0, 1, 2].map(() => dataPoint(spec, rnd));
     const weights = [0.3 + rnd(), 0.3 + rnd(), 0.3 + rnd()];
     const ev = (node: Expr): number => {
