@@ -33,6 +33,24 @@ export function scalarCurvature(
   d2g: readonly (readonly M2[])[] | null,
   spec?: FamilySpec,
 ): Expr | null {
+  return scalarCurvatureDetailed(g, dg, d2g, spec).R;
+}
+
+/** {@link scalarCurvature} and, when R was recognised numerically as a constant, how ({@link identifyConstantDetailed}). */
+export function scalarCurvatureDetailed(
+  g: M2,
+  dg: readonly M2[] | null,
+  d2g: readonly (readonly M2[])[] | null,
+  spec?: FamilySpec,
+): { R: Expr | null; identified: IdentifiedConstant | null } {
+  const R = scalarCurvatureTree(g, dg, d2g);
+  // constant recognition evaluates R as a tree: only for trees of the size the simplifier handles
+  if (!R || !spec || size(R) <= 3 || size(R) > SIMPLIFY_MAX_NODES) return { R, identified: null };
+  const id = identifyConstantDetailed(R, spec);
+  return id ? { R: id.expr, identified: id } : { R, identified: null };
+}
+
+function scalarCurvatureTree(g: M2, dg: readonly M2[] | null, d2g: readonly (readonly M2[])[] | null): Expr | null {
   const n = g.length;
   if (n === 1) return ZERO;
   if (n !== 2 || !dg || !d2g || g.some((r) => r.some(containsExpect))) return null;
@@ -51,9 +69,7 @@ export function scalarCurvature(
     [half(Gu), F, G],
   ];
   const K = div(sub(det3(M1), det3(M2m)), pow(sub(mul(E, G), mul(F, F)), num(2)));
-  const R = simplify(mul(num(2), K));
-  // constant recognition evaluates R as a tree: only for trees of the size the simplifier handles
-  return spec && size(R) > 3 && size(R) <= SIMPLIFY_MAX_NODES ? (identifyConstant(R, spec) ?? R) : R;
+  return simplify(mul(num(2), K));
 }
 
 /** Number of random domain points at which a constant must be reproduced. */
@@ -67,6 +83,19 @@ export const CONSTANT_PROBES = 8;
  * Returns null when not recognised.
  */
 export function identifyConstant(e: Expr, spec: FamilySpec): Expr | null {
+  return identifyConstantDetailed(e, spec)?.expr ?? null;
+}
+
+/** A constant recognised numerically: the expression p/q, its value, the points used and the largest |e − p/q| seen. */
+export interface IdentifiedConstant {
+  readonly expr: Expr;
+  readonly value: number;
+  readonly points: number;
+  readonly maxDeviation: number;
+}
+
+/** {@link identifyConstant} with the agreement reached. */
+export function identifyConstantDetailed(e: Expr, spec: FamilySpec): IdentifiedConstant | null {
   const names = [...spec.params.map((p) => p.name), ...Object.keys(spec.constants)];
   let f: (v: ArrayLike<number>) => number;
   try {
@@ -82,11 +111,13 @@ export function identifyConstant(e: Expr, spec: FamilySpec): Expr | null {
   };
   let target: number | null = null;
   let found = 0;
+  const values: number[] = [];
   for (let attempt = 0; attempt < 200 && found < CONSTANT_PROBES; attempt++) {
     const theta = spec.params.map((p) => (p.domain === 'real' ? -2 + 4 * rnd() : p.domain === 'positive' ? 0.2 + 4 * rnd() : 0.02 + 0.6 * rnd()));
     if (checkPoint(spec, theta) !== null) continue;
     const v = f([...theta, ...consts]);
     if (!Number.isFinite(v)) return null;
+    values.push(v);
     if (target === null) {
       target = v;
       let best: number | null = null;
@@ -101,7 +132,8 @@ export function identifyConstant(e: Expr, spec: FamilySpec): Expr | null {
   }
   if (found < CONSTANT_PROBES || target === null) return null;
   const q = [...Array(64).keys()].map((k) => k + 1).find((d) => Number.isInteger(Math.round(target! * d)) && Math.abs(Math.round(target! * d) / d - target!) < 1e-15)!;
-  return div(num(Math.round(target * q)), num(q));
+  const value = Math.round(target * q) / q;
+  return { expr: div(num(Math.round(target * q)), num(q)), value, points: found, maxDeviation: Math.max(...values.map((v) => Math.abs(v - value))) };
 }
 
 function neg2(e: Expr): Expr {

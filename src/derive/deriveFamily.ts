@@ -14,7 +14,7 @@ import { differentiate } from './differentiate.js';
 import { familyContext, type ExpectOptions } from './expectation.js';
 import { anyExpect, fisherMatrix, isNonSmooth, metricDerivative, metricSecondDerivative, symmetric } from './fisher.js';
 import { christoffelFirstKind, christoffelSecondKind, inverseMetric } from './christoffel.js';
-import { scalarCurvature } from './curvature.js';
+import { scalarCurvatureDetailed } from './curvature.js';
 import { amariChentsovTensor } from './amariChentsov.js';
 import { klDivergence } from './kl.js';
 import { deriveNormalizer } from './normalizer.js';
@@ -85,7 +85,7 @@ function deriveBudgeted(spec: FamilySpec, opts: DeriveOptions): Derivation {
   const ac = amariChentsovTensor(ctx, dFisher, score, nonSmooth, opts);
   budget.all(ac.tensor, ([i, j, k]) => `Amari–Chentsov tensor T_${P(i, j, k).join(',')}`);
   budget.time('the scalar curvature');
-  const R = scalarCurvature(g, dFisher, d2Fisher, spec);
+  const { R, identified: rId } = scalarCurvatureDetailed(g, dFisher, d2Fisher, spec);
   if (R) budget.entry('scalar curvature R', R);
   budget.time('the KL divergence');
   const kl = klDivergence(ctx, opts);
@@ -120,6 +120,7 @@ function deriveBudgeted(spec: FamilySpec, opts: DeriveOptions): Derivation {
     kl: kl ? { expr: kl.expr, toSymbols: kl.toSymbols } : null,
     normalizer: deriveNormalizer(spec, [l, score, hessian, g, dFisher, d2Fisher, christoffelFirst, christoffel, ac.tensor, R]),
     routes,
+    ...(rId ? { identified: { scalarCurvature: { value: rId.value, points: rId.points, maxDeviation: rId.maxDeviation } } } : {}),
     steps,
     millis: performance.now() - t0,
   };

@@ -60,6 +60,12 @@ export interface Derivation {
   readonly kl: { readonly expr: Expr; readonly toSymbols: readonly string[] } | null;
   /** Series behind the symbols of a declared `normalizer:` (log Z and its derivatives), or null. */
   readonly normalizer?: NormalizerDerivation | null;
+  /**
+   * Quantities whose symbolic form the algebra could not reduce and that were recognised as a constant by
+   * evaluation at random domain points (see curvature.ts `identifyConstant`): the constant, the number of points
+   * and the largest deviation seen. Reports must present these as numerically identified, not as exact algebra.
+   */
+  readonly identified?: Readonly<Record<string, { readonly value: number; readonly points: number; readonly maxDeviation: number }>>;
   /** Which route produced each object: keys 'fisher', 'christoffel', 'curvature', 'amariChentsov', 'kl'. */
   readonly routes: Readonly<Record<string, Route>>;
   readonly steps: readonly Step[];

@@ -5,6 +5,8 @@
  * every generated page loads from file://, has zero `.katex-error` elements, no console errors, no failed
  * requests (CSS and fonts are local), the KaTeX fonts actually load, every local link resolves, and a
  * screenshot is saved under test/.artifacts/screenshots/ (full page for the index, first screen otherwise).
+ * The `derive --format html` page of every family is loaded at 1280 px: no KaTeX error and no horizontal
+ * scrolling (the page, and every display equation within its column).
  *
  * Skipped with a message when /usr/bin/chromium is absent (install: apt-get install -y chromium),
  * or when INFOGEO_SKIP_BROWSER=1.
@@ -12,11 +14,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
+import { allFamilyFiles, writeUserFamilies } from '../helpers/userFamilies.js';
 
 const CHROMIUM = process.env.INFOGEO_CHROMIUM ?? '/usr/bin/chromium';
 const skipReason = process.env.INFOGEO_SKIP_BROWSER === '1' ? 'INFOGEO_SKIP_BROWSER=1' : !existsSync(CHROMIUM) ? `${CHROMIUM} not found (apt-get install -y chromium)` : null;
@@ -50,7 +53,7 @@ describe.skipIf(skipReason !== null)('docs site in a real browser', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     mkdirSync(ARTIFACTS, { recursive: true });
-  }, 240_000);
+  }, 480_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -123,6 +126,45 @@ describe.skipIf(skipReason !== null)('docs site in a real browser', () => {
       }
     }
   });
+
+  it('renders the derive page of every family (built-in, examples, user families) at 1280 px: no KaTeX error, no horizontal scrolling', async () => {
+    const userDir = writeUserFamilies();
+    const problems: string[] = [];
+    try {
+      const page = await browser.newPage();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      for (const f of allFamilyFiles(userDir)) {
+        const name = basename(f).replace(/\.\w+$/, '');
+        const file = join(site, `derive-all-${name}.html`);
+        const io = memoryIO(resolve(__dirname, '../..'));
+        expect(await main(['derive', f, '--format', 'html', '--out', file], io), io.stderr).toBe(0);
+        await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+        const info = await page.evaluate(async () => {
+          await document.fonts.ready;
+          const wide = [...document.querySelectorAll('.eq')].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => `${el.scrollWidth}>${el.clientWidth}: ${(el.textContent ?? '').slice(0, 60)}`);
+          return {
+            errors: document.querySelectorAll('.katex-error').length,
+            katex: document.querySelectorAll('.katex').length,
+            pageWidth: document.documentElement.scrollWidth,
+            viewport: window.innerWidth,
+            wide,
+          };
+        });
+        if (info.errors) problems.push(`${name}: ${info.errors} .katex-error elements`);
+        if (info.katex < 10) problems.push(`${name}: only ${info.katex} formulas`);
+        if (info.pageWidth > info.viewport) problems.push(`${name}: page scrolls horizontally (${info.pageWidth} > ${info.viewport} px)`);
+        for (const w of info.wide) problems.push(`${name}: equation wider than the column (${w})`);
+        if (['cauchy', 'student5', 'mvnormal2', 'dirichlet3', 'rice'].includes(name)) {
+          await page.screenshot({ path: join(ARTIFACTS, `derive-1280-${name}.png`), fullPage: true });
+        }
+      }
+      await page.close();
+    } finally {
+      rmSync(userDir, { recursive: true, force: true });
+    }
+    expect(problems).toEqual([]);
+  }, 480_000);
 
   it('renders the self-contained page of `infogeo derive vonmises --format html` with its inlined fonts', async () => {
     const io = memoryIO(resolve(__dirname, '../..'));

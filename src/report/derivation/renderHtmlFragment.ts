@@ -31,10 +31,10 @@ export function textToHtml(s: string): string {
     .join('');
 }
 
-/** TeX of one display equation, long sums broken inside `aligned`. */
-export function equationTex(eq: DocEquation, width = 90): string {
-  const lines = alignLines(eq, width);
-  if (lines.length === 1) return `${eq.lhs} ${eq.rel ?? '='} ${eq.rhs}`;
+/** TeX of one display equation; a right-hand side broken into lines is set in `aligned`. */
+export function equationTex(eq: DocEquation): string {
+  const lines = alignLines(eq);
+  if (lines.length === 1) return `${eq.lhs} ${eq.rel ?? '='} ${eq.rhs}${eq.suffix ? ` ${eq.suffix}` : ''}`;
   return `\\begin{aligned} ${lines.join(' \\\\ ')} \\end{aligned}`;
 }
 

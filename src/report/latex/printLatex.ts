@@ -14,10 +14,18 @@
  *    I₀, I₁; the internal deferred-expectation node `expect(f)` prints as `\mathbb{E}_{\theta}[f]`.
  *
  * Output is plain TeX/KaTeX math (needs amsmath + amssymb in LaTeX for `\operatorname`, `\mathbb`).
- * The printer never simplifies beyond constant folding of numeric coefficients.
+ *
+ * Rewrites: the printer does rewrite the expression it is given, in the ways listed above — numeric
+ * coefficients are folded, integer powers of products distributed, repeated factors merged and equal bases
+ * cancelled across the fraction bar (valid wherever the expression is defined, since a cancelled base divides);
+ * {@link printLatexLines} also moves the factor it opens across lines to the end of its product. None of these is
+ * taken on trust: test/report/allFamilies.test.ts parses every printed equation of every family back from its
+ * TeX (./parseLatex.ts) and compares it with the derived expression at random points of the domain, and
+ * test/report/latex/parseLatex.test.ts does the same for hand-picked expressions.
  */
 import type { MathNode } from 'mathjs';
 import { parseNormalizerSymbol } from '../../core/normalizer.js';
+import { texWidth } from './texWidth.js';
 
 /** Options for {@link printLatex}. */
 export interface LatexOptions {
@@ -175,11 +183,17 @@ interface Product {
 class Printer {
   constructor(private readonly opts: LatexOptions) {}
 
+  /** Printed subtrees (trees are immutable; the line breaker prints the same subtrees many times). */
+  private readonly exprCache = new WeakMap<Node, string>();
+
   /** Entry point: a full expression, no surrounding parentheses. */
   expr(n: Node): string {
+    const hit = this.exprCache.get(n);
+    if (hit !== undefined) return hit;
     const terms = this.sumTerms(n, false);
-    if (terms.length > 1) return this.sum(terms);
-    return this.signedProduct(terms[0].node, terms[0].neg);
+    const out = terms.length > 1 ? this.sum(terms) : this.signedProduct(terms[0].node, terms[0].neg);
+    this.exprCache.set(n, out);
+    return out;
   }
 
   /** Top-level terms of a sum as [sign, node]. */
@@ -329,11 +343,17 @@ class Printer {
     return n.fn === 'unaryMinus' && this.isProduct(n.args![0]);
   }
 
-  productBody(p: Product): string {
+  /** Merges repeated factors, cancels equal bases across the fraction bar and orders the factors (in place). */
+  normalize(p: Product): Product {
     const byRank = (a: Factor, b: Factor) => rank(a.node) - rank(b.node);
     [p.num, p.den] = cancelFactors(mergeFactors(p.num), mergeFactors(p.den));
     p.num.sort(byRank);
     p.den.sort(byRank);
+    return p;
+  }
+
+  productBody(p: Product): string {
+    this.normalize(p);
     const r = rational(p.coef);
     let cn: number;
     let cd: number;
@@ -465,6 +485,165 @@ class Printer {
       }
     }
   }
+
+  // -------------------------------------------------------------------------------------------
+  // Line breaking
+
+  /**
+   * Lines of an expression, each at most `budget` em wide (measured by {@link texWidth}) where the expression
+   * allows it: sums break before `+`/`−`; a term too wide for a line has its widest factor (a bracketed sum, a
+   * function argument, an expectation, a denominator) opened with `\Bigl(` … `\Bigr)` across lines, recursively.
+   * The concatenation of the lines is one TeX expression equal in meaning to {@link expr} of the node.
+   */
+  lines(n: Node, budget: number): string[] {
+    const whole = this.expr(n);
+    if (texWidth(whole) <= budget) return [whole];
+    const terms = this.sumTerms(n, false);
+    if (terms.length === 1) return this.termLines(terms[0], budget, true);
+    const out: string[] = [];
+    let cur = '';
+    let first = true;
+    for (const t of terms) {
+      const p = this.product(t.node, t.neg);
+      if (p.coef === 0) continue;
+      const body = this.productBody(p);
+      const signed = first ? (p.neg ? '-' : '') + body : (p.neg ? '- ' : '+ ') + body;
+      if (texWidth(signed) > budget) {
+        if (cur) out.push(cur);
+        const sub = this.termLines(t, budget, first);
+        out.push(...sub.slice(0, -1));
+        cur = sub[sub.length - 1];
+      } else if (cur && texWidth(`${cur} ${signed}`) > budget) {
+        out.push(cur);
+        cur = signed;
+      } else cur = cur ? `${cur} ${signed}` : signed;
+      first = false;
+    }
+    if (cur) out.push(cur);
+    return out.length ? out : ['0'];
+  }
+
+  /** Lines of one signed term of a sum (see {@link lines}): its widest factors are opened, one after another, until the rest fits. */
+  termLines(t: { neg: boolean; node: Node }, budget: number, first: boolean): string[] {
+    const p = this.normalize(this.product(t.node, t.neg));
+    const sign = (neg: boolean) => (first ? (neg ? '-' : '') : neg ? '- ' : '+ ');
+    const whole = sign(p.neg) + this.productBody({ ...p, num: [...p.num], den: [...p.den] });
+    const rest: Product = { neg: p.neg, coef: p.coef, num: [...p.num], den: [...p.den] };
+    const restTex = () => {
+      // a lone sum next to the opened factors needs its parentheses
+      if (rest.num.length === 1 && rest.den.length === 0 && rest.coef === 1) return this.factor(rest.num[0], true).tex;
+      const r = rest.num.length || rest.den.length || rest.coef !== 1 ? this.productBody({ ...rest, num: [...rest.num], den: [...rest.den] }) : '';
+      return r === '1' ? '' : r;
+    };
+    const pulled: string[][] = [];
+    while (pulled.length === 0 || texWidth(restTex()) > budget / 2) {
+      let best: { side: 'num' | 'den'; i: number; w: number } | null = null;
+      for (const side of ['num', 'den'] as const) {
+        rest[side].forEach((f, i) => {
+          const w = texWidth(this.factor(f, true).tex);
+          if (w > budget / 3 && (!best || w > best.w)) best = { side, i, w };
+        });
+      }
+      if (!best) break;
+      const b = best as { side: 'num' | 'den'; i: number; w: number };
+      const f = rest[b.side][b.i];
+      const inner = this.factorLines(f, budget - 1);
+      if (!inner) break;
+      rest[b.side] = rest[b.side].filter((_, i) => i !== b.i);
+      const power = f.exp
+        ? b.side === 'den' ? `-${this.powerBase(f.exp)}` : this.expr(f.exp)
+        : f.pow !== undefined && f.pow !== 1 ? (b.side === 'den' ? `-${numberTex(f.pow)}` : numberTex(f.pow)) : b.side === 'den' ? '-1' : '';
+      if (power) inner[inner.length - 1] += `^{${power}}`;
+      pulled.push(inner);
+    }
+    if (!pulled.length) return [whole];
+    const r = restTex();
+    const out = pulled.flat();
+    if (r && texWidth(`${r} ${out[0]}`) > budget) return [`${sign(rest.neg)}${r}`, ...out];
+    out[0] = `${sign(rest.neg)}${r}${r ? ' ' : ''}${out[0]}`;
+    return out;
+  }
+
+  /**
+   * Lines of one factor, opened with `\Bigl(`…`\Bigr)` (or the function's own brackets), without its exponent;
+   * null when the factor cannot be opened (a symbol, a number).
+   */
+  factorLines(f: Factor, budget: number): string[] | null {
+    const n = stripParens(f.node);
+    const wrap = (open: string, inner: string[], close: string): string[] => {
+      const out = [...inner];
+      out[0] = `${open} ${out[0]}`;
+      out[out.length - 1] += ` ${close}`;
+      return out;
+    };
+    if (f.pow === 0.5 && !f.exp) return wrap('\\Bigl(', this.lines(n, budget), '\\Bigr)^{\\frac{1}{2}}');
+    if (this.isSum(n) || (n.type === 'OperatorNode' && n.fn !== 'pow')) return wrap('\\Bigl(', this.lines(n, budget), '\\Bigr)');
+    if (n.type === 'OperatorNode' && n.fn === 'pow') {
+      // a^u with a long base or exponent: (a)^{u} with the base opened; exponents stay on the line
+      const base = this.factorLines({ node: n.args![0] }, budget);
+      if (!base) return null;
+      base[base.length - 1] += `^{${this.expr(n.args![1])}}`;
+      return base.length === 1 ? null : base;
+    }
+    if (n.type !== 'FunctionNode') return null;
+    const name = fnName(n);
+    const args = n.args ?? [];
+    if (!args.length) return null;
+    let wi = 0;
+    args.forEach((a, i) => {
+      if (texWidth(this.expr(a)) > texWidth(this.expr(args[wi]))) wi = i;
+    });
+    if (name === 'exp') return wrap('\\exp\\Bigl(', this.lines(args[0], budget - 2), '\\Bigr)');
+    if (name === 'sqrt') return wrap('\\Bigl(', this.lines(args[0], budget), '\\Bigr)^{\\frac{1}{2}}');
+    // print the call with the widest argument replaced by a placeholder, then open the bracket around it
+    const PH = '\\InfogeoPlaceholder';
+    const pr = new Printer({ ...this.opts, symbols: { ...(this.opts.symbols ?? {}), __infogeo_ph__: PH } });
+    const probe = pr.call({ ...n, args: args.map((a, i) => (i === wi ? { type: 'SymbolNode', name: '__infogeo_ph__' } : a)) } as Node).tex;
+    const at = probe.indexOf(PH);
+    if (at < 0 || probe.indexOf(PH, at + 1) >= 0) return null;
+    const left = probe.slice(0, at);
+    const right = probe.slice(at + PH.length);
+    const open = lastUnmatchedOpen(left);
+    const close = firstUnmatchedClose(right);
+    if (!open || !close) return null;
+    const head = `${left.slice(0, open.at)}\\Bigl${open.tok}${left.slice(open.at + open.len)}`;
+    const tail = `${right.slice(0, close.at)}\\Bigr${close.tok}${right.slice(close.at + close.len)}`;
+    return wrap(head, this.lines(args[wi], budget - texWidth(head)), tail);
+  }
+}
+
+/** The last opening delimiter of `s` that is not closed in `s` (`(`, `[`, `\lvert`). */
+function lastUnmatchedOpen(s: string): { at: number; len: number; tok: string } | null {
+  let depth = 0;
+  for (let i = s.length - 1; i >= 0; i--) {
+    if (s.startsWith('\\rvert', i)) depth++;
+    else if (s.startsWith('\\lvert', i)) {
+      if (depth === 0) return { at: i, len: 6, tok: '\\lvert' };
+      depth--;
+    } else if (s[i] === ')' || s[i] === ']') depth++;
+    else if (s[i] === '(' || s[i] === '[') {
+      if (depth === 0) return s.slice(Math.max(0, i - 5), i) === '\\left' ? null : { at: i, len: 1, tok: s[i] };
+      depth--;
+    }
+  }
+  return null;
+}
+
+/** The first closing delimiter of `s` that was not opened in `s`. */
+function firstUnmatchedClose(s: string): { at: number; len: number; tok: string } | null {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s.startsWith('\\lvert', i)) depth++;
+    else if (s.startsWith('\\rvert', i)) {
+      if (depth === 0) return { at: i, len: 6, tok: '\\rvert' };
+      depth--;
+    } else if (s[i] === '(' || s[i] === '[') depth++;
+    else if (s[i] === ')' || s[i] === ']') {
+      if (depth === 0) return s.slice(Math.max(0, i - 6), i) === '\\right' ? null : { at: i, len: 1, tok: s[i] };
+      depth--;
+    }
+  }
+  return null;
 }
 
 /** Structural key of a node (for merging repeated factors). */
@@ -598,6 +777,15 @@ export function printLatexTerms(e: MathNode, opts: LatexOptions = {}): string[] 
     out.push(out.length === 0 ? (p.neg ? '-' : '') + body : (p.neg ? '- ' : '+ ') + body);
   }
   return out.length ? out : ['0'];
+}
+
+/**
+ * An expression as lines of at most `budget` em (see {@link texWidth}) where it can be broken: between the terms
+ * of sums, and inside the widest factor of a term too wide for a line, opened with `\Bigl(`…`\Bigr)` (which,
+ * unlike `\left`/`\right`, may span lines of an `align*`/`aligned` environment). One line when it fits.
+ */
+export function printLatexLines(e: MathNode, budget: number, opts: LatexOptions = {}): string[] {
+  return new Printer(opts).lines(e as unknown as Node, budget);
 }
 
 /** A matrix of expressions as `\begin{pmatrix} … \end{pmatrix}`. */

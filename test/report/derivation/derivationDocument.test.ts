@@ -93,9 +93,11 @@ describe('derivationDocument', () => {
     ]);
   });
 
-  it('attaches the prose of a known derive step to its section and keeps unknown steps in full', () => {
-    const curv = normal.sections.find((s) => s.id === 'curvature')!;
-    expect(curv.blocks.some((b) => b.kind === 'text' && b.text === 'Brioschi formula.')).toBe(true);
+  it('says each thing once: R = 2K and the Amari–Chentsov intro appear once; unknown derive steps are kept in full', () => {
+    const all = normal.sections.flatMap((s) => s.blocks.map((b) => (b.kind === 'text' ? b.text : ''))).join('\n');
+    expect(all.match(/R = 2K/g)?.length).toBe(1);
+    expect(all.match(/skewness tensor/gi)?.length).toBe(1);
+    expect(all).not.toMatch(/contract order/);
     const steps = normal.sections.find((s) => s.id === 'steps')!;
     expect(steps.blocks[0]).toEqual({ kind: 'text', text: '**Check.** Symmetric in $i, j$ — verified; ∂ and θ survive.' });
   });
@@ -105,12 +107,13 @@ describe('derivationDocument', () => {
     expect(equations(gamma, 'curvature')).toEqual([]);
   });
 
-  it('writes the KL quadratic form ½ dθᵀ g dθ and the exact KL with primed parameters', () => {
+  it('writes the KL quadratic form ½ dθᵀ g dθ in terms of the named metric entries, and the exact KL with primed parameters', () => {
     const [quad, exact] = equations(normal, 'kl');
-    expect(quad.rhs).toBe('\\frac{1}{2} \\left(\\frac{{\\delta \\mu}^{2}}{\\sigma^{2}} + \\frac{2 {\\delta \\sigma}^{2}}{\\sigma^{2}}\\right) + O(\\|\\delta\\theta\\|^3)');
+    expect(quad.rhs).toBe('\\frac{g_{{\\mu} {\\mu}} {\\delta \\mu}^{2} + g_{{\\sigma} {\\sigma}} {\\delta \\sigma}^{2}}{2}');
+    expect(quad.suffix).toBe('+ O(\\|\\delta\\theta\\|^3)');
     expect(exact.rhs).toContain("{\\sigma'}");
     const gq = equations(gamma, 'kl')[0];
-    expect(gq.source).toBe('0.5 * (trigamma(alpha) * dalpha ^ 2 + -1 / beta * 2 * dalpha * dbeta + alpha / beta ^ 2 * dbeta ^ 2)');
+    expect(gq.source).toBe('1 / 2 * (trigamma(alpha) * __d0 ^ 2 + -1 / beta * 2 * __d0 * __d1 + alpha / beta ^ 2 * __d1 ^ 2)');
   });
 
   it('lists the moments used for the gamma metric', () => {
@@ -123,5 +126,25 @@ describe('derivationDocument', () => {
   it('renders every equation and inline formula of both documents in KaTeX (throwOnError) without untidy TeX', () => {
     expect(assertRenders(normal)).toBeGreaterThan(20);
     expect(assertRenders(gamma)).toBeGreaterThan(10);
+  });
+});
+
+describe('numerically identified constants', () => {
+  it('labels R of normal_logsigma as identified numerically, with the agreement reached, in the text, the equation and JSON', async () => {
+    const { loadFamily } = await import('../../../src/declare/loadFamily.js');
+    const { deriveFamily } = await import('../../../src/derive/deriveFamily.js');
+    const { renderJson } = await import('../../../src/report/derivation/renderJson.js');
+    const { renderLatexDocument } = await import('../../../src/report/derivation/renderLatexDocument.js');
+    const d = deriveFamily(loadFamily('normal_logsigma'));
+    expect(d.identified?.scalarCurvature?.points).toBe(8);
+    const doc = derivationDocument(d);
+    const [R] = equations(doc, 'curvature');
+    expect(R.rhs).toBe('-1');
+    expect(R.suffix).toMatch(/identified numerically: agrees (to \de-\d+|exactly in double precision) at 8 points/);
+    const json = JSON.parse(renderJson(doc));
+    expect(json.identified).toEqual([{ quantity: 'scalarCurvature', value: -1, points: 8, maxDeviation: d.identified!.scalarCurvature!.maxDeviation }]);
+    expect(renderLatexDocument(doc)).toContain('identified numerically');
+    // an exactly derived constant carries no such label
+    expect(equations(derivationDocument(deriveFamily(loadFamily('normal'))), 'curvature')[0].suffix).toBeUndefined();
   });
 });

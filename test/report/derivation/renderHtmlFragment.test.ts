@@ -26,10 +26,12 @@ describe('renderHtmlFragment', () => {
     expect(h.endsWith('<strong>x</strong>')).toBe(true);
   });
 
-  it('wraps a broken long sum in aligned', () => {
+  it('wraps a right-hand side broken into lines in aligned', () => {
     const terms = Array.from({ length: 20 }, (_, i) => (i ? '+ ' : '') + `a_{${i}} b_{${i}} c_{${i}}`);
-    const t = equationTex({ lhs: 'f', rhs: terms.join(' '), terms });
+    const lines = [terms.slice(0, 10).join(' '), terms.slice(10).join(' ')];
+    const t = equationTex({ lhs: 'f', rhs: terms.join(' '), lines });
     expect(t.startsWith('\\begin{aligned} f &= ')).toBe(true);
+    expect(t).toContain('\\\\ &\\quad + a_{10}');
     expect(() => renderTex(t, true)).not.toThrow();
   });
 
