@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { listFamilies, loadFamily as loadBuiltin } from '../../src/declare/loadFamily.js';
+import { listFamilies, loadFamily as loadBuiltin } from '../../src/node/loadFamily.js';
 import type { FamilySpec } from '../../src/declare/types.js';
 
 export { listFamilies };

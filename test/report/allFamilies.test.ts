@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'mathjs';
 import katex from 'katex';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 import { deriveFamily } from '../../src/derive/deriveFamily.js';
 import type { Derivation } from '../../src/derive/types.js';
 import { derivationDocument, type DerivationDocument } from '../../src/report/derivation/derivationDocument.js';

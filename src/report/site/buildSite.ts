@@ -5,11 +5,8 @@
  * converted from docs/*.md). KaTeX CSS and fonts are copied to `katex/`, so the site works offline from
  * `file://`. Every formula goes through KaTeX with `throwOnError: true`: a bad formula fails the build.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Derivation } from '../../derive/types.js';
 import { derivationDocument, familySymbols } from '../derivation/derivationDocument.js';
-import { copyKatexAssets } from '../derivation/katexAssets.js';
 import { escapeHtml, PAGE_CSS, renderHtmlFragment, renderTex, textToHtml } from '../derivation/renderHtmlFragment.js';
 import { renderJson } from '../derivation/renderJson.js';
 import { renderLatexDocument } from '../derivation/renderLatexDocument.js';
@@ -36,7 +33,6 @@ export interface SiteGuide {
 }
 
 export interface SiteInput {
-  readonly outDir: string;
   readonly families: readonly SiteFamily[];
   readonly failures?: readonly SiteFailure[];
   readonly guides?: readonly SiteGuide[];
@@ -44,10 +40,13 @@ export interface SiteInput {
 }
 
 export interface SiteResult {
-  /** Paths of the HTML pages written, relative to outDir. */
+  /** Paths of the HTML pages, relative to the site folder. */
   readonly pages: readonly string[];
-  /** Other files written (assets, .tex, .json), relative to outDir. */
+  /** Other files (style sheet, .tex, .json), relative to the site folder. */
   readonly files: readonly string[];
+  /** Content of every page and file by relative path. The KaTeX CSS and fonts (katex/) are not included: the
+   * Node writer (src/node/writeSite.ts) copies them from the katex package. */
+  readonly content: ReadonlyMap<string, string>;
 }
 
 const SITE_CSS = `${PAGE_CSS}
@@ -128,17 +127,15 @@ function numbersHtml(fam: SiteFamily): string {
   ].join('\n');
 }
 
-export function buildSite(input: SiteInput): SiteResult {
-  const out = input.outDir;
-  mkdirSync(join(out, 'tex'), { recursive: true });
+/** Renders the whole site in memory (no file system: runs in a browser too). */
+export function renderSite(input: SiteInput): SiteResult {
   const files: string[] = [];
   const pages: string[] = [];
+  const content = new Map<string, string>();
   const write = (rel: string, text: string, isPage = false) => {
-    writeFileSync(join(out, rel), text);
+    content.set(rel, text);
     (isPage ? pages : files).push(rel);
   };
-  copyKatexAssets(join(out, 'katex'));
-  files.push('katex/katex.min.css');
   write('style.css', SITE_CSS);
 
   const title = input.title ?? 'infogeo: information geometry of distribution families';
@@ -210,5 +207,5 @@ export function buildSite(input: SiteInput): SiteResult {
     guides.length ? `<h2 id="guides">Guides</h2><ul>${guides.map((g) => `<li><a href="${guideFile(g.name)}">${escapeHtml(g.name)}</a></li>`).join('')}</ul>` : '',
   ].join('\n');
   write('index.html', page(title, `<main>\n${body}\n</main>`, nav), true);
-  return { pages, files };
+  return { pages, files, content };
 }
