@@ -13,7 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,8 +38,29 @@ function inputsHash() {
 
 const stampFile = join(dist, '.build-stamp');
 const hash = inputsHash();
-if (!process.argv.includes('--force') && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash) {
+const upToDate = () => !process.argv.includes('--force') && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash;
+if (upToDate()) {
   process.stderr.write('build: dist/ is up to date\n');
+  process.exit(0);
+}
+
+// One build at a time (test files that need dist/ may start builds concurrently): a lock directory, taken
+// over when older than 5 minutes (a build killed half-way).
+const lock = join(root, '.build-lock');
+for (;;) {
+  try {
+    mkdirSync(lock);
+    break;
+  } catch {
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+process.on('exit', () => rmSync(lock, { recursive: true, force: true }));
+if (upToDate()) {
+  process.stderr.write('build: dist/ was built meanwhile\n');
   process.exit(0);
 }
 
@@ -68,6 +89,8 @@ const vendorOnly = {
     });
   },
 };
+/** esbuild metafiles, for the third-party licence file. */
+const bundled = [];
 const vendorUsers = walk(srcDir).filter((f) => f.endsWith('.ts') && /^import\s+(?!type\b)[^;]*?from\s+'([^'.][^']*)'/m.test(readFileSync(f, 'utf8')) &&
   [...readFileSync(f, 'utf8').matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^'.][^']*)'/gm)].some((m) => VENDORED.test(m[1])));
 for (const f of vendorUsers) {
@@ -82,11 +105,12 @@ for (const f of vendorUsers) {
     sourcemap: true,
     allowOverwrite: true,
     plugins: [vendorOnly],
+    metafile: true,
     logLevel: 'warning',
-  });
+  }).then((r) => bundled.push(r.metafile));
 }
 process.stderr.write(`build: vendored ${VENDORED.source} into ${vendorUsers.map((f) => relative(srcDir, f)).join(', ')}\n`);
-await esbuild.build({
+const browser = await esbuild.build({
   entryPoints: [join(root, 'src/browser.ts')],
   outfile: join(dist, 'browser/infogeo.js'),
   bundle: true,
@@ -94,9 +118,28 @@ await esbuild.build({
   platform: 'browser',
   target: 'es2022',
   sourcemap: true,
-  legalComments: 'linked',
+  legalComments: 'none',
+  metafile: true,
   minify: true,
   logLevel: 'warning',
 });
+bundled.push(browser.metafile);
+
+// Licence texts of every third-party package inlined into dist/ (the bundles carry no licence comments).
+const packages = new Map();
+for (const meta of bundled) {
+  for (const input of Object.keys(meta.inputs)) {
+    const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) packages.set(m[1], true);
+  }
+}
+const notices = [...packages.keys()].sort().map((dir) => {
+  const abs = join(root, dir);
+  const pkg = JSON.parse(readFileSync(join(abs, 'package.json'), 'utf8'));
+  const licenceFile = readdirSync(abs).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+  const text = licenceFile ? readFileSync(join(abs, licenceFile), 'utf8').trim() : `License: ${pkg.license}`;
+  return `${pkg.name}@${pkg.version} (${pkg.license})\n\n${text}\n`;
+});
+writeFileSync(join(dist, 'THIRD_PARTY_LICENSES.txt'), `Third-party code bundled into dist/ by scripts/build.mjs\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
 writeFileSync(stampFile, hash);
 process.stderr.write(`build: dist/ in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
