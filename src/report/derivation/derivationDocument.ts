@@ -9,7 +9,7 @@
  * derive stage's steps (`Derivation.steps`) is attached to the matching sections; steps with other titles follow
  * in a last section.
  *
- * Conventions (docs/conventions.md): parameters in contract order θ = (θ¹, …, θⁿ); g_ij = E[∂_i ℓ ∂_j ℓ];
+ * Conventions (docs/conventions.md): parameters in the family file order θ = (θ¹, …, θⁿ); g_ij = E[∂_i ℓ ∂_j ℓ];
  * Γ^k_ij second kind; Γ_ij,k = ½(∂_i g_jk + ∂_j g_ik − ∂_k g_ij); scalar curvature R with the round sphere positive.
  */
 import { parse } from '../../core/mathjs.js';
@@ -208,7 +208,7 @@ export function derivationDocument(d: Derivation): DerivationDocument {
   {
     const blocks: DocBlock[] = [];
     const plist = spec.params.map((p) => `$${domainTex(p.domain, p.tex)}$`).join(', ');
-    blocks.push(text(`${spec.title}. Parameters in contract order $${thetaTex}$, with ${plist}.`));
+    blocks.push(text(`${spec.title}. Parameters in the family file order $${thetaTex}$, with ${plist}.`));
     if (spec.constraints.length) {
       blocks.push(text(`Further domain conditions: ${spec.constraints.map((c) => `$${tex(c)} > 0$`).join(', ')}.`));
     }

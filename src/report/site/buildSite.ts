@@ -189,7 +189,7 @@ export function renderSite(input: SiteInput): SiteResult {
   });
   const failed = (input.failures ?? []).map((f) => `<tr class="failure"><td><code>${escapeHtml(f.name)}</code></td><td colspan="5">not generated: ${escapeHtml(f.error)}</td></tr>`);
   const conventions = [
-    ['Parameters', 'Listed in contract order $\\theta = (\\theta^1, \\ldots, \\theta^n)$; every matrix and tensor uses this index order.'],
+    ['Parameters', 'Listed in the order of the family file $\\theta = (\\theta^1, \\ldots, \\theta^n)$; every matrix and tensor uses this index order.'],
     ['Fisher metric', '$g_{ij}(\\theta) = \\mathbb{E}_\\theta[\\partial_i \\ell \\, \\partial_j \\ell]$ for one observation, $\\ell = \\ln p(x; \\theta)$; row-major, $g[i][j] = g_{ij}$.'],
     ['Christoffel symbols', 'Second kind of the Levi-Civita connection, index $[k][i][j] = \\Gamma^k_{ij}$; first kind $[i][j][k] = \\Gamma_{ij,k} = \\tfrac12(\\partial_i g_{jk} + \\partial_j g_{ik} - \\partial_k g_{ij})$.'],
     ['Geodesics', '$\\ddot\\theta^k + \\Gamma^k_{ij}\\dot\\theta^i\\dot\\theta^j = 0$ from $\\theta_0$ with velocity $v$; the exponential map is the point at $t = 1$.'],
