@@ -10,6 +10,7 @@
  * or when INFOGEO_SKIP_BROWSER=1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +35,8 @@ describe.skipIf(skipReason !== null)('docs site in a real browser', () => {
   const figures = new Map<string, { w: number; h: number; lines: number }[]>();
 
   beforeAll(async () => {
+    // the playground page needs the browser bundle (dist/browser/playground.js): build dist/ when stale
+    execFileSync(process.execPath, [resolve(__dirname, '../../scripts/build.mjs')], { stdio: 'pipe' });
     site = mkdtempSync(join(tmpdir(), 'infogeo-site-'));
     userDir = mkdtempSync(join(tmpdir(), 'infogeo-chromium-'));
     const io = memoryIO(resolve(__dirname, '../..'));
@@ -60,6 +63,7 @@ describe.skipIf(skipReason !== null)('docs site in a real browser', () => {
 
   it('builds an index, guides and one page per family', () => {
     expect(pages).toContain('index.html');
+    expect(pages).toContain('playground.html');
     expect(pages.filter((p) => p.startsWith('family-')).length).toBeGreaterThanOrEqual(1);
     expect(buildLog).toMatch(/wrote \d+ pages/);
   });

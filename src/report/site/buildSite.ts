@@ -13,6 +13,7 @@ import { renderLatexDocument } from '../derivation/renderLatexDocument.js';
 import { printLatex } from '../latex/printLatex.js';
 import { familyFigures, plotFrame, type PlotFamily } from './familyPlots.js';
 import { markdownToHtml } from './markdownToHtml.js';
+import { PLAYGROUND_CSS, PLAYGROUND_FILE, playgroundBody, type PlaygroundFamily } from './playground.js';
 
 /** A family for the site: its derivation, plus the compiled closures when available (figures and numbers). */
 export interface SiteFamily {
@@ -37,6 +38,11 @@ export interface SiteInput {
   readonly failures?: readonly SiteFailure[];
   readonly guides?: readonly SiteGuide[];
   readonly title?: string;
+  /**
+   * Adds playground.html (edit a family file, see its derivation, metric and geodesics in the page). Its script,
+   * playground.js (the browser bundle with the page code), is not rendered here: the writer copies it.
+   */
+  readonly playground?: { readonly families: readonly PlaygroundFamily[]; readonly initial?: string };
 }
 
 export interface SiteResult {
@@ -136,12 +142,13 @@ export function renderSite(input: SiteInput): SiteResult {
     content.set(rel, text);
     (isPage ? pages : files).push(rel);
   };
-  write('style.css', SITE_CSS);
+  write('style.css', SITE_CSS + (input.playground ? PLAYGROUND_CSS : ''));
 
   const title = input.title ?? 'infogeo: information geometry of distribution families';
   const guides = input.guides ?? [];
   const families = [...input.families].sort((a, b) => a.derivation.family.name.localeCompare(b.derivation.family.name));
-  const nav = `<nav class="site"><a href="index.html">Home</a>${guides.map((g) => `<a href="${guideFile(g.name)}">${escapeHtml(g.name)}</a>`).join('')}</nav>`;
+  const playgroundLink = input.playground ? `<a href="${PLAYGROUND_FILE}">Playground</a>` : '';
+  const nav = `<nav class="site"><a href="index.html">Home</a>${playgroundLink}${guides.map((g) => `<a href="${guideFile(g.name)}">${escapeHtml(g.name)}</a>`).join('')}</nav>`;
   const linkMap = (href: string) => {
     const m = /^(?:\.\/)?([\w-]+)\.md(#.*)?$/.exec(href);
     if (m && guides.some((g) => g.name === m[1])) return guideFile(m[1]) + (m[2] ?? '');
@@ -152,6 +159,11 @@ export function renderSite(input: SiteInput): SiteResult {
   for (const g of guides) {
     const md = markdownToHtml(g.markdown, { linkMap, source: `docs/${g.name}.md` });
     write(guideFile(g.name), page(md.title ?? g.name, `<main>\n${md.html}\n</main>`, nav), true);
+  }
+
+  if (input.playground) {
+    const body = playgroundBody(input.playground.families, input.playground.initial ?? 'gamma');
+    write(PLAYGROUND_FILE, page('Playground', `<main>\n${body}\n</main>`, nav), true);
   }
 
   // Family pages
