@@ -1,5 +1,5 @@
 /**
- * loadFamily for tests of the symbolic route: like src/declare/loadFamily, but cauchy, student5 and
+ * loadFamily for tests of the symbolic route: like src/node/loadFamily, but cauchy, student5 and
  * laplace come from test/fixtures/families (copies with the literature Fisher metric declared).
  */
 import { existsSync } from 'node:fs';
