@@ -50,6 +50,7 @@ const SUMMARY: Record<string, string> = {
   geodesic: 'geodesic from a point and a velocity (exponential map)',
   distance: 'Fisher–Rao distance between two points (log map)',
   fit: 'maximum-likelihood fit of a family to data (natural gradient)',
+  design: 'locally optimal approximate design (D, A, E) of a model with covariates',
   divergence: 'α, Rényi, Hellinger, Bhattacharyya, Jeffreys and KL divergences between two points',
   dual: 'natural ↔ expectation coordinates, potentials and Bregman divergence of an exponential family',
   project: 'e- or m-projection of a point onto a subfamily',
