@@ -74,6 +74,8 @@ const esbuild = await import('esbuild');
 const srcDir = join(root, 'src');
 /** Packages inlined into the Node build (loading them file by file costs most of the start-up). */
 const VENDORED = /^(mathjs(\/number)?|yaml|@stdlib\/[\w-]+)$/;
+// Each vendored package should be imported by one module only (src/core/mathjs.ts, yaml.ts, special.ts), or it
+// is inlined once per importing module.
 /** Keeps every import external except the vendored packages (and their own internal imports). */
 const vendorOnly = {
   name: 'vendor-only',
@@ -93,8 +95,17 @@ const vendorOnly = {
 };
 /** esbuild metafiles, for the third-party licence file. */
 const bundled = [];
-const vendorUsers = walk(srcDir).filter((f) => f.endsWith('.ts') && /^import\s+(?!type\b)[^;]*?from\s+'([^'.][^']*)'/m.test(readFileSync(f, 'utf8')) &&
-  [...readFileSync(f, 'utf8').matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^'.][^']*)'/gm)].some((m) => VENDORED.test(m[1])));
+const vendorUsers = walk(srcDir).filter((f) => f.endsWith('.ts') &&
+  [...readFileSync(f, 'utf8').matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^'.][^']*)'/gm)].some((m) => VENDORED.test(m[1])));
+const owners = new Map();
+for (const f of vendorUsers) {
+  for (const m of readFileSync(f, 'utf8').matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^'.][^']*)'/gm)) {
+    const pkg = m[1].replace(/\/number$/, '');
+    if (!VENDORED.test(m[1])) continue;
+    if (owners.has(pkg) && owners.get(pkg) !== f) throw new Error(`build: ${pkg} is imported by ${relative(root, owners.get(pkg))} and ${relative(root, f)}: import it through the first (inlined once)`);
+    owners.set(pkg, f);
+  }
+}
 for (const f of vendorUsers) {
   await esbuild.build({
     entryPoints: [f],
