@@ -96,7 +96,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   }
   const load = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
   if (!load) {
-    io.err(`infogeo: unknown verb '${Array.from(verb).slice(0, 40).join('')}'\n${usage()}\n`);
+    io.err(`infogeo: unknown verb '${Array.from(verb).slice(0, 40).join('')}'; verbs: ${Object.keys(VERBS).join(', ')}\nRun \`infogeo --help\` for what each does.\n`);
     return 2;
   }
   try {
