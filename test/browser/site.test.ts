@@ -120,11 +120,12 @@ describe.skipIf(skipReason !== null)('docs site in a real browser', () => {
     for (const p of twoParam) {
       const sizes = figures.get(p) ?? [];
       expect(sizes.length, p).toBe(withAlpha.includes(p) ? 3 : 2);
-      for (const s of sizes) {
+      sizes.forEach((s, k) => {
         expect(s.w, p).toBeGreaterThan(300);
         expect(s.h, p).toBeGreaterThan(200);
-        expect(s.lines, p).toBeGreaterThan(3);
-      }
+        // ellipses + geodesics and the descent paths have many lines; the α-geodesic figure has three (e, m, 0)
+        expect(s.lines, p).toBeGreaterThanOrEqual(k < 2 ? 4 : 3);
+      });
     }
   });
 
