@@ -9,7 +9,7 @@ import { FamilyError } from '../core/errors.js';
 import type { FamilyProblem } from '../core/errors.js';
 import { BUILTIN_CONSTANTS, FUNCTIONS } from '../core/functions.js';
 import { SAMPLER_ARITY } from '../core/samplerNames.js';
-import { FunctionNode, SymbolNode, parse as mathParse } from 'mathjs';
+import { FunctionNode, SymbolNode, parse as mathParse } from '../core/mathjs.js';
 import type { MathNode } from 'mathjs';
 import type { Expr, ExpFamSpec, FamilySpec, MleSpec, NormalizerSpec, ParamDomain, ParamSpec, SamplerSpec, StatSpec, SupportSpec } from './types.js';
 import { checkFamilyText, excerpt } from './texWhitelist.js';
