@@ -6,7 +6,8 @@
  *    −1/β and α/β², not against infogeo's own numbers);
  *  - `infogeo/browser` imports and declares a family from a YAML string;
  *  - a consumer .ts file type-checks with `tsc --strict` against the shipped .d.ts;
- *  - the installed `infogeo` command runs (`--version`, `fisher --json`, `list`);
+ *  - the installed `infogeo` command runs (`--version`, `fisher --json`, `list`, `crb` with 2 worker threads,
+ *    which must run the built JS since tsx is not installed);
  *  - every ```js block of README.md runs, and prints the ```text block that follows it when there is one;
  * and the tarball holds dist/, bin/, families/ and docs but no tests, benchmarks, sources or build scripts, and
  * package.json lists no tsx, nerdamer(-prime) or data-set package among the runtime dependencies.
@@ -14,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -141,6 +142,11 @@ export { g, d, names };
     const out = JSON.parse(r.out) as { fisher: number[][] };
     expect(out.fisher[1][1]).toBeCloseTo(2.5 / 0.49, 12);
     expect(node([bin, 'list']).out).toMatch(/^gamma +alpha:positive, beta:positive$/m);
+    // worker threads of the installed package run its built JS (tsx is not installed in this folder)
+    const c = node([bin, 'crb', 'gamma', '--at', 'alpha=2,beta=1.5', '--n', '50', '--trials', '200', '--seed', '1', '--workers', '2', '--force-workers', '--json']);
+    expect(c.err).toBe('');
+    expect(c.code).toBe(0);
+    expect(existsSync(join(app, 'node_modules/tsx'))).toBe(false);
     const npx = spawnSync(NPM, ['exec', '--offline', '--', 'infogeo', 'fisher', 'normal', '--at', 'mu=0,sigma=2', '--json'], { cwd: app, encoding: 'utf8' });
     expect(npx.stderr).toBe('');
     expect((JSON.parse(npx.stdout) as { fisher: number[][] }).fisher).toEqual([[0.25, 0], [0, 0.5]]);
