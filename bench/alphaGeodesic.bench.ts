@@ -5,7 +5,7 @@
  * Run: node bin/run-ts.js bench/alphaGeodesic.bench.ts
  */
 import { compileFamily } from '../src/compile/compileFamily.js';
-import { loadFamily } from '../src/declare/loadFamily.js';
+import { loadFamily } from '../src/node/loadFamily.js';
 import { deriveFamily } from '../src/derive/deriveFamily.js';
 import { alphaConnection } from '../src/solve/geodesic/alphaConnection.js';
 import { expMap } from '../src/solve/geodesic/expMap.js';

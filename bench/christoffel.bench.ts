@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { compileFamily } from '../src/compile/compileFamily.js';
 import { raiseFirstIndex, raiseWorkspace } from '../src/compile/numericGeometry.js';
 import { deriveFamily } from '../src/derive/deriveFamily.js';
-import { loadFamily } from '../src/declare/loadFamily.js';
+import { loadFamily } from '../src/node/loadFamily.js';
 import { batchTime } from './batchTiming.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -15,7 +15,7 @@ import type { MathNode } from 'mathjs';
 import { compileFamily } from '../src/compile/compileFamily.js';
 import { compileExprs } from '../src/compile/compileExprs.js';
 import { SPECIAL, psi2 } from '../src/core/special.js';
-import { listFamilies, loadFamily } from '../src/declare/loadFamily.js';
+import { listFamilies, loadFamily } from '../src/node/loadFamily.js';
 import { deriveFamily } from '../src/derive/deriveFamily.js';
 import type { Derivation } from '../src/derive/types.js';
 

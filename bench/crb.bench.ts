@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SAMPLERS, createRng } from '../src/core/random.js';
-import { loadFamily } from '../src/declare/loadFamily.js';
+import { loadFamily } from '../src/node/loadFamily.js';
 import { deriveFamily } from '../src/derive/deriveFamily.js';
 import { compileFamily } from '../src/compile/compileFamily.js';
 import { crb } from '../src/solve/crb/crb.js';

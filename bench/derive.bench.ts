@@ -5,7 +5,7 @@
  * second is not symbolic), the Amari–Chentsov tensor and the scalar curvature. Prints one JSON line.
  * Run: node bin/run-ts.js bench/derive.bench.ts
  */
-import { listFamilies, loadFamily } from '../src/declare/loadFamily.js';
+import { listFamilies, loadFamily } from '../src/node/loadFamily.js';
 import { deriveFamilyWith } from '../src/derive/deriveFamily.js';
 import { size, type Expr } from '../src/derive/build.js';
 

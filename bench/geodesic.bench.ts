@@ -65,7 +65,7 @@ const handBeta = metric2((t, g, dg) => {
 
 async function compiledMetric(name: string): Promise<Metric | null> {
   try {
-    const { loadFamily } = await import('../src/declare/loadFamily.js');
+    const { loadFamily } = await import('../src/node/loadFamily.js');
     const { deriveFamily } = await import('../src/derive/deriveFamily.js');
     const { compileFamily } = await import('../src/compile/compileFamily.js');
     return compileFamily(deriveFamily(loadFamily(name, { cwd: process.cwd() })));

@@ -7,7 +7,7 @@
  * Run: node bin/run-ts.js bench/pathological.bench.ts
  */
 import { parseFamily } from '../src/declare/parseFamily.js';
-import { loadFamily } from '../src/declare/loadFamily.js';
+import { loadFamily } from '../src/node/loadFamily.js';
 import { deriveFamilyWith } from '../src/derive/deriveFamily.js';
 import { compileFamily } from '../src/compile/compileFamily.js';
 import { derivationDocument } from '../src/report/derivation/derivationDocument.js';

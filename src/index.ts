@@ -1,53 +1,14 @@
 /**
- * infogeo public API (re-exports only). Stages: declare → derive → compile → solve → report.
+ * infogeo public API for Node (`import … from 'infogeo'`): the browser API of src/browser.ts (declare → derive →
+ * compile → solve → report, families from text) plus the Node-only parts: the family file loader (built-in
+ * names and paths), the Cramér–Rao Monte Carlo (worker threads) and the documentation-site writer.
  *
  * @example
  * import { loadFamily, deriveFamily, compileFamily } from 'infogeo';
  * const gamma = compileFamily(deriveFamily(loadFamily('gamma')));
  * gamma.fisher([2.5, 0.7]); // Float64Array [ψ₁(2.5), −1/0.7, −1/0.7, 2.5/0.49]
  */
-export type { CompiledFamily, Metric, DataPoint, Vec, Mat, Tensor3 } from './core/types.js';
-export { FamilyError, DomainError, UsageError, UnsupportedError, ConvergenceError } from './core/errors.js';
-export { FUNCTIONS } from './core/functions.js';
-export { SPECIAL } from './core/special.js';
-export { evaluate } from './core/evaluate.js';
-export { integrateOver, integrateOverVector } from './core/quadrature.js';
-export { SAMPLERS } from './core/random.js';
-
-export type { FamilySpec, ParamSpec, SupportSpec, Expr } from './declare/types.js';
-export { loadFamily, listFamilies } from './declare/loadFamily.js';
-export { parseFamily } from './declare/parseFamily.js';
-export { checkPoint } from './declare/checkPoint.js';
-
-export type { Derivation, Route, Step } from './derive/types.js';
-export { deriveFamily, deriveFamilyWith } from './derive/deriveFamily.js';
-export { differentiate } from './derive/differentiate.js';
-
-export { compileFamily } from './compile/compileFamily.js';
-export { emitModule } from './compile/emitModule.js';
-export { checkFamily } from './compile/checkFamily.js';
-
-export { expMap, geodesic } from './solve/geodesic/expMap.js';
-export { logMap } from './solve/geodesic/logMap.js';
-export { distance } from './solve/geodesic/distance.js';
-export { dormandPrince } from './solve/geodesic/ode.js';
-export { dormandPrince853 } from './solve/geodesic/dop853.js';
-export { chain, scale, applyUpdates } from './solve/optim/transformation.js';
-export { scaleByFisherInverse } from './solve/optim/scaleByFisherInverse.js';
-export { klTrustRegion } from './solve/optim/klTrustRegion.js';
-export { adam, scaleByAdam } from './solve/optim/adam.js';
-export { sgd } from './solve/optim/sgd.js';
-export { naturalGradient } from './solve/optim/naturalGradient.js';
-export { minimize } from './solve/optim/minimize.js';
-export { fisherFlow } from './solve/optim/fisherFlow.js';
-export { fit, mle, fisherScoring } from './solve/optim/fit.js';
-export { naturalGradientVI } from './solve/optim/vi.js';
+export * from './browser.js';
+export { loadFamily, listFamilies, resolveFamilyPath, isFamilyPath } from './node/loadFamily.js';
 export { crb, crbBound } from './solve/crb/crb.js';
-export * as softmax from './solve/softmax/index.js';
-
-export { printLatex } from './report/latex/printLatex.js';
-export { derivationDocument } from './report/derivation/derivationDocument.js';
-export { renderLatexDocument } from './report/derivation/renderLatexDocument.js';
-export { renderHtmlPage } from './report/derivation/renderHtmlFragment.js';
-export { buildSite } from './report/site/buildSite.js';
-export { svgPlot } from './report/svgPlot.js';
+export { buildSite } from './node/writeSite.js';

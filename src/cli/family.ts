@@ -4,7 +4,7 @@
  */
 import { ConvergenceError, DomainError, UsageError } from '../core/errors.js';
 import type { CompiledFamily } from '../core/types.js';
-import { loadFamily } from '../declare/loadFamily.js';
+import { loadFamily } from '../node/loadFamily.js';
 import type { FamilySpec } from '../declare/types.js';
 import { deriveFamily } from '../derive/deriveFamily.js';
 import type { Derivation } from '../derive/types.js';

@@ -7,9 +7,9 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { designOf, parseDesign, type Design } from '../declare/design.js';
-import { isFamilyPath, loadFamily } from '../declare/loadFamily.js';
+import { isFamilyPath, loadFamily } from '../node/loadFamily.js';
 import { isModelText, parseModel, type ModelSpec } from '../declare/parseModel.js';
-import { readRegularFile } from '../declare/readRegularFile.js';
+import { readRegularFile } from '../node/readRegularFile.js';
 import { deriveModel, type ModelDerivation } from '../derive/deriveModel.js';
 import { compileModel, type CompiledModel } from '../compile/compileModel.js';
 

@@ -9,7 +9,7 @@
  * second point (real −1.1, positive 0.8, unit 0.2); real and unit parameters are halved until the
  * constraints hold. Never throws on numeric trouble: a NaN is a failed check.
  */
-import { OperatorNode } from 'mathjs';
+import { OperatorNode } from '../core/mathjs.js';
 import type { MathNode } from 'mathjs';
 import { cholesky } from '../core/linalg.js';
 import type { CompiledFamily } from '../core/types.js';

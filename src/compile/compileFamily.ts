@@ -13,7 +13,7 @@
  *    Riemann/Ricci/scalar curvature from g, ∂g, ∂²g; Γ^(α) from Γ and T).
  * Index conventions: see src/core/types.ts. Closures never throw; checkPoint validates.
  */
-import { OperatorNode } from 'mathjs';
+import { OperatorNode } from '../core/mathjs.js';
 import type { MathNode } from 'mathjs';
 import type { CompiledFamily, DataPoint } from '../core/types.js';
 import { checkPoint as checkSpecPoint } from '../declare/checkPoint.js';

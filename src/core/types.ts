@@ -1,5 +1,5 @@
 /**
- * Shared numeric interfaces. Conventions (see ../shared/CONTRACT.md and docs/conventions.md):
+ * Shared numeric interfaces. Conventions (see docs/conventions.md):
  *  - matrices are row-major Float64Array of length n*n: M[i][j] = m[i*n + j];
  *  - rank-3 tensors are Float64Array of length n^3: T[a][b][c] = t[(a*n + b)*n + c];
  *  - Christoffel symbols of the second kind: christoffel[k][i][j] = Γ^k_ij;

@@ -3,13 +3,13 @@
  * {@link FamilySpec}. The whole file is validated: every problem is collected (file, line, column,
  * field path such as `params[1].domain` or `expfam.eta[0]`) and one {@link FamilyError} lists them all.
  */
-import { LineCounter, Scalar as YamlScalar, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, Scalar as YamlScalar, isAlias, isMap, isScalar, isSeq, parseDocument } from '../core/yaml.js';
 import type { Node as YamlNode, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { FamilyError } from '../core/errors.js';
 import type { FamilyProblem } from '../core/errors.js';
 import { BUILTIN_CONSTANTS, FUNCTIONS } from '../core/functions.js';
 import { SAMPLER_ARITY } from '../core/samplerNames.js';
-import { FunctionNode, SymbolNode, parse as mathParse } from 'mathjs';
+import { FunctionNode, SymbolNode, parse as mathParse } from '../core/mathjs.js';
 import type { MathNode } from 'mathjs';
 import type { Expr, ExpFamSpec, FamilySpec, MleSpec, NormalizerSpec, ParamDomain, ParamSpec, SamplerSpec, StatSpec, SupportSpec } from './types.js';
 import { checkFamilyText, excerpt } from './texWhitelist.js';

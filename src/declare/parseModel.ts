@@ -20,7 +20,7 @@
  * family exactly once). Expressions pass the same whitelist as family files (src/declare/whitelist.ts):
  * a model file cannot run code. Errors are a FamilyError naming file, line and field.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from '../core/yaml.js';
 import { checkFamilyText, checkMathTex } from './texWhitelist.js';
 import type { Node as YamlNode } from 'yaml';
 import { FamilyError } from '../core/errors.js';

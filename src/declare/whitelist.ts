@@ -14,7 +14,7 @@
  * Name lookups use Map/Set membership only (never `in`), so `__proto__`, `constructor`,
  * `valueOf`, `hasOwnProperty` are unknown like any other name.
  */
-import { parse } from 'mathjs';
+import { parse } from '../core/mathjs.js';
 import type { MathNode } from 'mathjs';
 import { FamilyError } from '../core/errors.js';
 import type { FamilyProblem, SourceLocation } from '../core/errors.js';

@@ -7,7 +7,7 @@
  * parsed input. Negative numbers are built as unaryMinus of a positive constant, so printed output
  * never shows `a * -2`.
  */
-import { ConstantNode, FunctionNode, OperatorNode, SymbolNode } from 'mathjs';
+import { ConstantNode, FunctionNode, OperatorNode, SymbolNode } from '../core/mathjs.js';
 import type { MathNode } from 'mathjs';
 
 export type Expr = MathNode;

@@ -9,7 +9,7 @@
  *  4. 'quadrature': the deferred node expect(f) (compile integrates it numerically).
  * A route is chosen for a whole batch of expectations (one object), so each object has one route.
  */
-import { parse } from 'mathjs';
+import { parse } from '../core/mathjs.js';
 import type { FamilySpec } from '../declare/types.js';
 import type { Route } from './types.js';
 import {

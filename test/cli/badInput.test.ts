@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { FamilyError } from '../../src/core/errors.js';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 import type { FamilySpec } from '../../src/declare/types.js';
 import { deriveFamily } from '../../src/derive/deriveFamily.js';
 import { derivationDocument } from '../../src/report/derivation/derivationDocument.js';

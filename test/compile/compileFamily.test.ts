@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'mathjs';
 import { compileFamily } from '../../src/compile/compileFamily.js';
 import { expectationEngine } from '../../src/compile/expectation.js';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 import { SPECIAL, psi2 } from '../../src/core/special.js';
 import { handDerivation } from './handDerivation.js';
 

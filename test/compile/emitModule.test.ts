@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { compileFamily } from '../../src/compile/compileFamily.js';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 import { deriveFamily } from '../../src/derive/deriveFamily.js';
 
 const ROOT = resolve(__dirname, '../..');

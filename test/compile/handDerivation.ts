@@ -5,7 +5,7 @@
  */
 import { parse } from 'mathjs';
 import type { MathNode } from 'mathjs';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 import type { FamilySpec } from '../../src/declare/types.js';
 import type { Derivation } from '../../src/derive/types.js';
 

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { compileFamily } from '../../src/compile/compileFamily.js';
 import { integrateOver, sumSeries } from '../../src/core/quadrature.js';
 import type { CompiledFamily } from '../../src/core/types.js';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 import { deriveFamily } from '../../src/derive/deriveFamily.js';
 import { loadCompiled, assertFinite } from '../../src/cli/family.js';
 

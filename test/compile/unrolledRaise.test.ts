@@ -8,7 +8,7 @@ import { unrolledRaise, unrolledRaiseSource } from '../../src/compile/unrolledRa
 import { createRng } from '../../src/core/random.js';
 import { compileFamily } from '../../src/compile/compileFamily.js';
 import { deriveFamily } from '../../src/derive/deriveFamily.js';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 
 describe('unrolled LDLᵀ raise', () => {
   it('matches the LU route on random SPD metrics, n = 1..8', () => {

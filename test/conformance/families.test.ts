@@ -9,7 +9,7 @@
  *  - KL ≥ 0, KL(θ‖θ) = 0, and KL / (½ dθᵀ g dθ) → 1 as dθ → 0.
  */
 import { describe, expect, it } from 'vitest';
-import { listFamilies, loadFamily } from '../../src/declare/loadFamily.js';
+import { listFamilies, loadFamily } from '../../src/node/loadFamily.js';
 import { deriveFamily } from '../../src/derive/deriveFamily.js';
 import { compileFamily } from '../../src/compile/compileFamily.js';
 import { integrateOver } from '../../src/core/quadrature.js';

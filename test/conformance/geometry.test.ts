@@ -2,7 +2,7 @@
  * Known geometry: scalar curvatures from the literature and invariance under reparameterisation.
  */
 import { describe, expect, it } from 'vitest';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 import { deriveFamily } from '../../src/derive/deriveFamily.js';
 import { compileFamily } from '../../src/compile/compileFamily.js';
 

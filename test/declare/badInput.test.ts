@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FamilyError } from '../../src/core/errors.js';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'bad-families');
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FamilyError } from '../../src/core/errors.js';
-import { listFamilies, loadFamily } from '../../src/declare/loadFamily.js';
+import { listFamilies, loadFamily } from '../../src/node/loadFamily.js';
 import { parseFamily } from '../../src/declare/parseFamily.js';
 import { EXPRESSION_BUDGET, tryParseExpression } from '../../src/declare/whitelist.js';
 

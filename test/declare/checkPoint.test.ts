@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPoint } from '../../src/declare/checkPoint.js';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 
 describe('checkPoint tests parameter domains and constraints', () => {
   it('accepts interior points', () => {

@@ -19,7 +19,7 @@ import { integrateOver } from '../../src/core/quadrature.js';
 import { createRng, sampleMany } from '../../src/core/random.js';
 import type { IntegrateOptions } from '../../src/core/quadrature.js';
 import { checkPoint } from '../../src/declare/checkPoint.js';
-import { listFamilies, loadFamily } from '../../src/declare/loadFamily.js';
+import { listFamilies, loadFamily } from '../../src/node/loadFamily.js';
 import type { Expr, FamilySpec } from '../../src/declare/types.js';
 
 /** Parameter points per family (contract order). Every built-in family must be listed. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FamilyError, UsageError } from '../../src/core/errors.js';
-import { FAMILIES_DIR, clearFamilyCache, isFamilyPath, listFamilies, loadFamily, resolveFamilyPath } from '../../src/declare/loadFamily.js';
+import { FAMILIES_DIR, clearFamilyCache, isFamilyPath, listFamilies, loadFamily, resolveFamilyPath } from '../../src/node/loadFamily.js';
 
 const CONTRACT_ORDER: Readonly<Record<string, string[]>> = {
   bernoulli: ['p'],

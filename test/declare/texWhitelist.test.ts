@@ -6,7 +6,7 @@
 import katex from 'katex';
 import { describe, expect, it } from 'vitest';
 import { checkMathTex, checkTextWithMath, TEX_MACROS } from '../../src/declare/texWhitelist.js';
-import { listFamilies, loadFamily } from '../../src/declare/loadFamily.js';
+import { listFamilies, loadFamily } from '../../src/node/loadFamily.js';
 import { compileLatex, hasPdflatex } from '../report/latexTools.js';
 import { textToLatex } from '../../src/report/derivation/renderLatexDocument.js';
 import { unicodeToTex } from '../../src/report/derivation/unicodeToTex.js';

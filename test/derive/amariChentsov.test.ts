@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listFamilies, loadFamily } from '../../src/declare/loadFamily.js';
+import { listFamilies, loadFamily } from '../../src/node/loadFamily.js';
 import { deriveFamily } from '../../src/derive/deriveFamily.js';
 import { mul } from '../../src/derive/build.js';
 import { ev, quadExpect, randomPoint, relDiff, rng, scopeOf } from './helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listFamilies, loadFamily } from '../../src/declare/loadFamily.js';
+import { listFamilies, loadFamily } from '../../src/node/loadFamily.js';
 import { deriveFamily, deriveFamilyWith } from '../../src/derive/deriveFamily.js';
 import { centralDiff, ev, randomPoint, rng } from './helpers.js';
 

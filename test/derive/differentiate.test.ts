@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { parse } from 'mathjs';
 import { FUNCTIONS } from '../../src/core/functions.js';
 import { evaluate } from '../../src/core/evaluate.js';
-import { listFamilies, loadFamily } from '../../src/declare/loadFamily.js';
+import { listFamilies, loadFamily } from '../../src/node/loadFamily.js';
 import { fn, num, strip, sym } from '../../src/derive/build.js';
 import { RULES, SPECIAL_RULES, differentiate } from '../../src/derive/differentiate.js';
 import { centralDiff, ev, quadExpect, randomPoint, relDiff, rng, scopeOf } from './helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'mathjs';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 import { deriveFamilyWith } from '../../src/derive/deriveFamily.js';
 import { expectBatch, familyContext, featureKey, momentsExpectation } from '../../src/derive/expectation.js';
 import { strip } from '../../src/derive/build.js';

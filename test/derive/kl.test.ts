@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConstantNode } from 'mathjs';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 import type { FamilySpec } from '../../src/declare/types.js';
 import { deriveFamily, deriveFamilyWith } from '../../src/derive/deriveFamily.js';
 import { substitute, sub, strip } from '../../src/derive/build.js';

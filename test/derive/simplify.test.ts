@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'mathjs';
 import { evaluate } from '../../src/core/evaluate.js';
-import { listFamilies, loadFamily } from '../../src/declare/loadFamily.js';
+import { listFamilies, loadFamily } from '../../src/node/loadFamily.js';
 import { size, strip, type Expr } from '../../src/derive/build.js';
 import { differentiate } from '../../src/derive/differentiate.js';
 import { expectBatch, familyContext } from '../../src/derive/expectation.js';

@@ -1,10 +1,10 @@
 /**
- * loadFamily for tests of the symbolic route: like src/declare/loadFamily, but cauchy, student5 and
+ * loadFamily for tests of the symbolic route: like src/node/loadFamily, but cauchy, student5 and
  * laplace come from test/fixtures/families (copies with the literature Fisher metric declared).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { listFamilies, loadFamily as loadBuiltin } from '../../src/declare/loadFamily.js';
+import { listFamilies, loadFamily as loadBuiltin } from '../../src/node/loadFamily.js';
 import type { FamilySpec } from '../../src/declare/types.js';
 
 export { listFamilies };

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseMath, SymbolNode, type MathNode } from 'mathjs';
 import katex from 'katex';
-import { loadFamily } from '../../src/declare/loadFamily.js';
+import { loadFamily } from '../../src/node/loadFamily.js';
 import type { FamilySpec } from '../../src/declare/types.js';
 import { deriveFamily } from '../../src/derive/deriveFamily.js';
 import { derivationDocument, type DerivationDocument, type DocEquation } from '../../src/report/derivation/derivationDocument.js';

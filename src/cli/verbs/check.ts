@@ -8,7 +8,7 @@ import { UsageError } from '../../core/errors.js';
 import { checkFamily, checkPoints, type Check } from '../../compile/checkFamily.js';
 import { verifyDeclaredMle } from '../../solve/crb/verifyMle.js';
 import { compileFamily } from '../../compile/compileFamily.js';
-import { loadFamily } from '../../declare/loadFamily.js';
+import { loadFamily } from '../../node/loadFamily.js';
 import { deriveFamily } from '../../derive/deriveFamily.js';
 import { parseFlags } from '../args.js';
 import type { CliIO } from '../io.js';

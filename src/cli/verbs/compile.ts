@@ -9,7 +9,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../core/errors.js';
 import { emitModule } from '../../compile/emitModule.js';
-import { loadFamily } from '../../declare/loadFamily.js';
+import { loadFamily } from '../../node/loadFamily.js';
 import { deriveFamily } from '../../derive/deriveFamily.js';
 import { parseFlags } from '../args.js';
 import { checkOutputFile, writeFileAtomic } from '../outputFile.js';

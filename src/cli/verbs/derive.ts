@@ -6,10 +6,10 @@
  * document as data (TeX plus mathjs source of every right-hand side).
  */
 import { UsageError } from '../../core/errors.js';
-import { loadFamily } from '../../declare/loadFamily.js';
+import { loadFamily } from '../../node/loadFamily.js';
 import { deriveFamily } from '../../derive/deriveFamily.js';
 import { derivationDocument } from '../../report/derivation/derivationDocument.js';
-import { katexCssInline } from '../../report/derivation/katexAssets.js';
+import { katexCssInline } from '../../node/katexAssets.js';
 import { renderHtmlPage } from '../../report/derivation/renderHtmlFragment.js';
 import { renderJson } from '../../report/derivation/renderJson.js';
 import { renderLatexDocument } from '../../report/derivation/renderLatexDocument.js';

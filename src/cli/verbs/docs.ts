@@ -1,18 +1,21 @@
 /**
  * `infogeo docs [--out dir] [--families dir] [--guides dir]`: builds the static documentation site
  * (index with catalogue and conventions, one page per family with its derivation and figures, one page per
- * docs/*.md guide; KaTeX rendered server-side with CSS and fonts copied, so it works offline).
+ * docs/*.md guide; KaTeX rendered server-side with CSS and fonts copied, so it works offline), and a playground
+ * page running the browser bundle (when dist/browser/playground.js exists, i.e. after `npm run build`).
  * A family that fails to load, derive or compile is listed on the index with its error and makes the exit code 1.
  */
-import { cpSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../core/errors.js';
-import { loadFamily } from '../../declare/loadFamily.js';
+import { loadFamily } from '../../node/loadFamily.js';
 import { deriveFamily } from '../../derive/deriveFamily.js';
 import { compileFamily } from '../../compile/compileFamily.js';
-import { buildSite, type SiteFailure, type SiteFamily } from '../../report/site/buildSite.js';
-import { readRegularFile } from '../../declare/readRegularFile.js';
+import type { SiteFailure, SiteFamily } from '../../report/site/buildSite.js';
+import { buildSite } from '../../node/writeSite.js';
+import { readRegularFile } from '../../node/readRegularFile.js';
+import { PLAYGROUND_SCRIPT } from '../../report/site/playground.js';
 import { parseFlags } from '../args.js';
 import { checkOutputDir, writeDirAtomic } from '../outputFile.js';
 import type { CliIO } from '../io.js';
@@ -20,10 +23,20 @@ import type { CliIO } from '../io.js';
 export const help = [
   'infogeo docs [--out docs/site] [--families families] [--guides docs]',
   '  Static documentation site: index (catalogue, conventions), one page per family (derivation, figures),',
-  '  one page per Markdown guide. Works offline (KaTeX CSS and fonts copied).',
+  '  one page per Markdown guide, and a playground page (edit a family file, see its derivation, metric and',
+  '  geodesics computed in the browser; needs `npm run build`). Works offline (KaTeX CSS and fonts copied).',
 ].join('\n');
 
 const ROOT = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+
+/** Whether `file` is a regular file (false when it does not exist). */
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /** Whether `dir` is a folder (false when it does not exist). */
 function isDir(dir: string): boolean {
@@ -65,11 +78,22 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const guides = isDir(guideDir)
     ? readdirSync(guideDir).filter((f) => f.endsWith('.md')).sort().map((f) => ({ name: f.slice(0, -3), markdown: readRegularFile(join(guideDir, f), 'guide') }))
     : [];
+  // The playground runs the browser bundle built by `npm run build` (dist/browser/playground.js).
+  const script = join(ROOT, 'dist/browser', PLAYGROUND_SCRIPT);
+  const playgroundFamilies = files.filter((f) => f.endsWith('.yaml')).map((f) => ({ name: f.replace(/\.yaml$/, ''), text: readRegularFile(join(famDir, f), 'family file') }));
+  const withPlayground = isFile(script);
+  if (!withPlayground) io.err(`docs: no playground page: ${script} is missing (run \`npm run build\` first)\n`);
   // Built in a temporary folder next to --out and renamed into place only when complete; the figures
   // the guides embed (docs/figures/*.svg) are copied next to the guide pages.
   const figDir = join(guideDir, 'figures');
   const { result: res } = writeDirAtomic(outDir, '--out', (dir) => {
-    const built = buildSite({ outDir: dir, families, failures, guides });
+    const built = buildSite({
+      outDir: dir,
+      families,
+      failures,
+      guides,
+      ...(withPlayground ? { playground: { families: playgroundFamilies }, extraFiles: new Map([[PLAYGROUND_SCRIPT, readFileSync(script)]]) } : {}),
+    });
     if (isDir(figDir)) cpSync(figDir, join(dir, 'figures'), { recursive: true });
     return built;
   });

@@ -12,7 +12,7 @@ import { DomainError, UsageError } from '../../core/errors.js';
 import type { DataPoint } from '../../core/types.js';
 import type { SupportSpec } from '../../declare/types.js';
 import { fit, type FitMethod } from '../../solve/optim/fit.js';
-import { readRegularFile } from '../../declare/readRegularFile.js';
+import { readRegularFile } from '../../node/readRegularFile.js';
 import { compileMleProgram, instantiateMle } from '../../compile/compileStatistics.js';
 import { namedValues, parseDecimal, parseFlags, parseParams, quote, requireString } from '../args.js';
 import { fmt, loadCompiled } from '../family.js';

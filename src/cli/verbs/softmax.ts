@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { DomainError, UsageError } from '../../core/errors.js';
-import { readRegularFile } from '../../declare/readRegularFile.js';
+import { readRegularFile } from '../../node/readRegularFile.js';
 import { svgPlot } from '../../report/svgPlot.js';
 import type { FisherMode } from '../../solve/softmax/curvatureApprox.js';
 import { irisData, syntheticData, type NamedData } from '../../solve/softmax/datasets.js';

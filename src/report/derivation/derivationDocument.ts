@@ -19,7 +19,8 @@
  * g_ij = E[∂_i ℓ ∂_j ℓ]; Γ^k_ij second kind; Γ_ij,k = ½(∂_i g_jk + ∂_j g_ik − ∂_k g_ij); scalar curvature R with
  * the round sphere positive.
  */
-import { parse, type MathNode } from 'mathjs';
+import { parse } from '../../core/mathjs.js';
+import type { MathNode } from 'mathjs';
 import type { Derivation } from '../../derive/types.js';
 import type { Expr, FamilySpec, SupportSpec } from '../../declare/types.js';
 import { containsExpect } from '../../derive/differentiate.js';

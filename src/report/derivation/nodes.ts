@@ -2,7 +2,7 @@
  * Small mathjs node builders with cheap folding (0 + x, 1·x, 0·x, −(−x)), used by the report stage to
  * assemble display-only expressions (adjugates, quadratic forms, densities). Never mutates its inputs.
  */
-import { ConstantNode, FunctionNode, OperatorNode, SymbolNode } from 'mathjs';
+import { ConstantNode, FunctionNode, OperatorNode, SymbolNode } from '../../core/mathjs.js';
 import type { MathNode } from 'mathjs';
 
 type N = MathNode;

@@ -2,7 +2,7 @@
  * Display form of the inverse metric g^{-1} for the derivation report, built without simplification:
  * the matrix is split into independent blocks (connected components of its non-zero pattern); 1×1 blocks
  * invert to 1/g_ii, blocks of size 2 or 3 to adj(B)/det(B) by cofactors. Blocks larger than 3 are left
- * out (`complete: false`). Index order: entry [i][j] = g^{ij}, parameters in contract order.
+ * out (`complete: false`). Index order: entry [i][j] = g^{ij}, parameters in the family file order.
  */
 import type { MathNode } from 'mathjs';
 import { nodes } from './nodes.js';

@@ -1,7 +1,7 @@
 /**
  * LaTeX printer over mathjs expression trees (our own, not mathjs `toTex`).
  *
- * What it does that mathjs `toTex` does not (see shared/TOOLCHAIN.md §3):
+ * What it does that mathjs `toTex` does not:
  *  - products are flattened into one fraction: chained `/` never nest (`1/2/sigma` → `\frac{1}{2 \sigma}`),
  *    constant negative powers move to the denominator (`sigma^(-2)` → `\frac{1}{\sigma^{2}}`),
  *    numeric coefficients are multiplied out and reduced (`2*x/4` → `\frac{x}{2}`), integer powers of products

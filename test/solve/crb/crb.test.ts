@@ -7,7 +7,7 @@ import { crb, crbBound } from '../../../src/solve/crb/crb.js';
 import type { CrbSetup } from '../../../src/solve/crb/runTrials.js';
 import { gammaModel } from './models.js';
 import { createRng } from '../../../src/core/random.js';
-import { loadFamily } from '../../../src/declare/loadFamily.js';
+import { loadFamily } from '../../../src/node/loadFamily.js';
 import { compileMleProgram } from '../../../src/compile/compileStatistics.js';
 
 /** The declared closed form of a catalogue family file (its `mle:` block), as generated code. */

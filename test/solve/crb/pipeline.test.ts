@@ -4,7 +4,7 @@
  * compiled score, and the MLE is efficient at n = 200 (n = 1000 for gamma, see crb.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { loadFamily } from '../../../src/declare/loadFamily.js';
+import { loadFamily } from '../../../src/node/loadFamily.js';
 import { deriveFamily } from '../../../src/derive/deriveFamily.js';
 import { compileFamily } from '../../../src/compile/compileFamily.js';
 import { inverse } from '../../../src/core/linalg.js';

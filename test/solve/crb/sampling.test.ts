@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import cephesModule from 'cephes';
 import { createRng, sampleMany } from '../../../src/core/random.js';
-import { loadFamily } from '../../../src/declare/loadFamily.js';
+import { loadFamily } from '../../../src/node/loadFamily.js';
 import { deriveFamily } from '../../../src/derive/deriveFamily.js';
 import { compileFamily } from '../../../src/compile/compileFamily.js';
 import { chiSquareCdf } from '../../../src/solve/crb/chiSquareQuantile.js';

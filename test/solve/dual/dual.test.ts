@@ -5,7 +5,7 @@
  * divergence vs the compiled KL, exact vs quadrature affinities, divergences vs their expansions).
  */
 import { describe, expect, it } from 'vitest';
-import { loadFamily } from '../../../src/declare/loadFamily.js';
+import { loadFamily } from '../../../src/node/loadFamily.js';
 import { deriveFamily } from '../../../src/derive/deriveFamily.js';
 import { compileFamily } from '../../../src/compile/compileFamily.js';
 import { compileExponentialCoordinates, type ExponentialCoordinates } from '../../../src/compile/exponentialCoordinates.js';

@@ -4,7 +4,7 @@
  * (Levi-Civita transport preserves inner products; α- and (−α)-transports preserve the pairing).
  */
 import { describe, expect, it } from 'vitest';
-import { loadFamily } from '../../../src/declare/loadFamily.js';
+import { loadFamily } from '../../../src/node/loadFamily.js';
 import { deriveFamily } from '../../../src/derive/deriveFamily.js';
 import { compileFamily } from '../../../src/compile/compileFamily.js';
 import type { CompiledFamily } from '../../../src/core/types.js';

@@ -3,7 +3,7 @@
  * reparameterization invariance of the Fisher flow (normal vs normal_logsigma).
  */
 import { describe, expect, it } from 'vitest';
-import { loadFamily } from '../../../src/declare/loadFamily.js';
+import { loadFamily } from '../../../src/node/loadFamily.js';
 import { deriveFamily } from '../../../src/derive/deriveFamily.js';
 import { compileFamily } from '../../../src/compile/compileFamily.js';
 import type { CompiledFamily } from '../../../src/core/types.js';

@@ -4,7 +4,7 @@
  * region), the three regions agree as n grows, and Monte-Carlo coverage matches the nominal level.
  */
 import { describe, expect, it } from 'vitest';
-import { loadFamily } from '../../../src/declare/loadFamily.js';
+import { loadFamily } from '../../../src/node/loadFamily.js';
 import { deriveFamily } from '../../../src/derive/deriveFamily.js';
 import { compileFamily } from '../../../src/compile/compileFamily.js';
 import { createRng } from '../../../src/core/random.js';

@@ -1,4 +1,7 @@
 /**
+ * Node-only family file loader (reads families/*.yaml and user files from disk). In a browser, or for a
+ * family held as text, use `parseFamily(text, file)` from src/declare/parseFamily.ts instead.
+ *
  * Resolves a family argument to a validated {@link FamilySpec}, with a cache.
  *  - A built-in name (an identifier, e.g. `gamma`) resolves to <repo>/families/<name>.yaml.
  *  - Anything containing `/` or `\`, or ending in `.yaml` / `.yml`, is a path (relative to `cwd`).
@@ -9,12 +12,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.js';
-import { parseFamily } from './parseFamily.js';
+import { parseFamily } from '../declare/parseFamily.js';
 import { fsReason, readRegularFile } from './readRegularFile.js';
 
 /** Largest family file read (a family file is a few kilobytes; this leaves room for long per-outcome tables). */
 export const MAX_FAMILY_BYTES = 1024 * 1024;
-import type { FamilySpec } from './types.js';
+import type { FamilySpec } from '../declare/types.js';
 
 /** Absolute path of the built-in family folder (<repo>/families). */
 export const FAMILIES_DIR: string = fileURLToPath(new URL('../../families/', import.meta.url));

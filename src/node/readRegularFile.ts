@@ -1,6 +1,6 @@
 /**
  * Reads an input file (a family file, a data file, a case file) only when it is a regular file of bounded size.
- * Node-only, like loadFamily. The file is opened non-blocking and checked with fstat on the open descriptor, so a
+ * Node-only, like loadFamily (src/node). The file is opened non-blocking and checked with fstat on the open descriptor, so a
  * FIFO, a socket, a directory or a device (/dev/zero, /dev/stdin of a terminal) is refused at once instead of
  * hanging or filling memory, and a file whose content does not match its size (/proc/self/environ reports size 0)
  * is refused too. Messages name the path and the reason, never the content.
