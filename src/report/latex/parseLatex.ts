@@ -11,7 +11,8 @@
  * need no change here), plus `\exp(…)`; `\begin{pmatrix}…\end{pmatrix}` (a matrix, possibly multiplied by a scalar).
  * Layout tokens (`&`, `\\`, `\quad`, `\,`) are ignored outside matrices.
  */
-import { ConstantNode, FunctionNode, OperatorNode, SymbolNode, type MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { ConstantNode, FunctionNode, OperatorNode, SymbolNode } from '../../core/mathjs.js';
 import { FUNCTIONS } from '../../core/functions.js';
 import { printLatex } from './printLatex.js';
 import { texTokens } from './texWidth.js';
