@@ -32,6 +32,8 @@ interface Template {
   readonly name: string;
   /** Tokens, with `null` for an argument hole (followed by its argument index). */
   readonly toks: readonly (string | number)[];
+  /** Arguments fixed by the template (a constant order printed as notation, e.g. A' for order 1). */
+  readonly fixed?: readonly (readonly [number, number])[];
 }
 
 const HOLE = (i: number) => `__infogeo_hole${i}__`;
@@ -45,17 +47,23 @@ function templates(): Template[] {
   const out: Template[] = [];
   const symbols: Record<string, string> = {};
   for (let i = 0; i < 8; i++) symbols[HOLE(i)] = HOLE_TEX(i);
-  const add = (name: string, args: MathNode[]) => {
+  const add = (name: string, args: MathNode[], fixed?: [number, number][]) => {
     const tex = printLatex(new FunctionNode(new SymbolNode(name), args), { symbols });
     const toks: (string | number)[] = norm(tex).map((t) => {
       const k = 'ABCDEFGH'.indexOf(t.replace('\\InfogeoHole', ''));
       return t.startsWith('\\InfogeoHole') && k >= 0 ? k : t;
     });
-    if (toks.some((t) => typeof t === 'number')) out.push({ name, toks });
+    if (toks.some((t) => typeof t === 'number')) out.push({ name, toks, ...(fixed ? { fixed } : {}) });
   };
   // the whitelist, plus the report's internal `expect` (E_θ[·]) and `gamma` (Γ, in densities)
   for (const f of [...FUNCTIONS.values(), { name: 'expect', arity: 1 }, { name: 'gamma', arity: 1 }]) {
     add(f.name, Array.from({ length: f.arity }, (_, i) => new SymbolNode(HOLE(i))));
+    // constant arguments (orders) may print as notation of their own (ψ₁, A'): one template per small order
+    const constantArgs = 'constantArgs' in f ? (f.constantArgs ?? []) : [];
+    for (const c of constantArgs)
+      for (let order = 0; order <= 4; order++) {
+        add(f.name, Array.from({ length: f.arity }, (_, i) => (i === c ? new ConstantNode(order) : new SymbolNode(HOLE(i)))), [[c, order]]);
+      }
   }
   out.push({ name: 'exp', toks: ['\\exp', '(', 0, ')'] });
   out.sort((a, b) => b.toks.length - a.toks.length);
@@ -240,6 +248,7 @@ class Parser {
       if (this.peek() !== x) return null;
       this.i++;
     }
+    for (const [idx, v] of tp.fixed ?? []) args[idx] = new ConstantNode(v);
     return scalar(new FunctionNode(new SymbolNode(tp.name), args));
   }
 
