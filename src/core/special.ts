@@ -12,7 +12,8 @@
  *  - i0e, i1e: exponentially scaled modified Bessel functions e^{−|x|}I₀(x), e^{−|x|}I₁(x) by the
  *    all-positive power series for |x| ≤ {@link BESSEL_SWITCH} and the Hankel asymptotic series above;
  *    besseli0/1, logbesseli0 and besselratio are built on the same series.
- * From @stdlib: gammaln (lgamma), digamma, trigamma, and polygamma for n > 12 or x < 0 with n ≥ 4.
+ * From @stdlib: gammaln (lgamma), digamma, trigamma, and polygamma for n > 12 or x < 0 with n ≥ 4;
+ * erf, erfc, erfcx (under normcdf, lognormcdf, normratio) and betaln (lbeta).
  * Measured accuracy (test/core/special.test.ts, mpmath references): ≤ 1e-15 relative for ψ₂, ψ₃,
  * i0e, i1e; ≤ 2e-15 for the rest.
  */
@@ -20,6 +21,10 @@ import gammaln from '@stdlib/math-base-special-gammaln';
 import digammaStdlib from '@stdlib/math-base-special-digamma';
 import trigammaStdlib from '@stdlib/math-base-special-trigamma';
 import polygammaStdlib from '@stdlib/math-base-special-polygamma';
+import erfStdlib from '@stdlib/math-base-special-erf';
+import erfcStdlib from '@stdlib/math-base-special-erfc';
+import erfcxStdlib from '@stdlib/math-base-special-erfcx';
+import betalnStdlib from '@stdlib/math-base-special-betaln';
 
 /** Recurrence target of psi2/psi3: the asymptotic series is used for x ≥ this value. */
 export const PSI_SWITCH = 10;
@@ -437,6 +442,56 @@ export function besselratioderiv(n: number, x: number): number {
     v = a[n];
   }
   return sign * v;
+const SQRT1_2 = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * e^{−x²/2} without the rounding error of x² (which a plain exp(−x*x/2) amplifies by x²): x is split
+ * into 26-bit halves (Dekker) so that x² = hi + lo with hi exact.
+ */
+function expNegHalfSquare(x: number): number {
+  if (!(Math.abs(x) < 1e100)) return Math.exp(-0.5 * x * x); // 0 (or NaN for NaN)
+  const c = 134217729 * x; // 2^27 + 1
+  const xh = c - (c - x);
+  const xl = x - xh;
+  const hi = xh * xh;
+  const lo = xl * (2 * xh + xl);
+  return Math.exp(-0.5 * hi) * Math.exp(-0.5 * lo);
+}
+
+/**
+ * Φ(x), the standard normal CDF. x < −1: ½ erfcx(−x/√2)·e^{−x²/2} (erfcx = e^{t²} erfc t is well
+ * conditioned, and the exponential is formed from an exact x²), full relative accuracy in the left
+ * tail; otherwise ½ erfc(−x/√2).
+ */
+export function normcdf(x: number): number {
+  if (x < -1) return x === -Infinity ? 0 : 0.5 * erfcxStdlib(-x * SQRT1_2) * expNegHalfSquare(x);
+  return 0.5 * erfcStdlib(-x * SQRT1_2);
+}
+
+/**
+ * log Φ(x). x < 0: log(½ erfcx(−x/√2)) − x²/2 (erfcx = e^{t²} erfc t), finite down to x ≈ −1e154;
+ * x ≥ 0: log1p(−½ erfc(x/√2)), accurate where Φ ≈ 1.
+ */
+export function lognormcdf(x: number): number {
+  if (x < 0) {
+    if (x === -Infinity) return -Infinity;
+    return Math.log(0.5 * erfcxStdlib(-x * SQRT1_2)) - 0.5 * x * x;
+  }
+  return Math.log1p(-normcdf(-x));
+}
+
+/**
+ * φ(x)/Φ(x) = d/dx log Φ(x) (the inverse Mills ratio at −x). x < 0: √(2/π)/erfcx(−x/√2), no
+ * underflow (≈ −x for x → −∞); x ≥ 0: φ(x)/Φ(x) directly (→ 0).
+ */
+export function normratio(x: number): number {
+  if (x < 0) {
+    if (x === -Infinity) return Infinity;
+    return SQRT_2_OVER_PI / erfcxStdlib(-x * SQRT1_2);
+  }
+  return (INV_SQRT_2PI * expNegHalfSquare(x)) / normcdf(x);
 }
 
 /** The sign function of functions.ts: −1, 0 or 1 (NaN for NaN). */
@@ -466,5 +521,11 @@ export const SPECIAL: Readonly<Record<string, (...args: number[]) => number>> = 
     besseli0,
     besseli1,
     besselratioderiv,
+    erf: (x: number) => erfStdlib(x),
+    erfc: (x: number) => erfcStdlib(x),
+    normcdf,
+    lognormcdf,
+    normratio,
+    lbeta: (a: number, b: number) => betalnStdlib(a, b),
   }),
 );

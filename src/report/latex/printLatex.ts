@@ -477,6 +477,12 @@ class Printer {
       }
       case 'besseli0': return paren('I_0');
       case 'besseli1': return paren('I_1');
+      case 'erf': return paren('\\text{erf}');
+      case 'erfc': return paren('\\text{erfc}');
+      case 'normcdf': return paren('\\Phi');
+      case 'lognormcdf': return paren('\\ln\\Phi');
+      case 'normratio': return paren('(\\varphi/\\Phi)');
+      case 'lbeta': return { tex: '\\ln B' + delim('(', `${arg(0)}, ${arg(1)}`, ')'), kind: 'call' };
       case 'expect':
         return { tex: `\\mathbb{E}_{${this.opts.expectationSubscript ?? '\\theta'}}` + delim('[', arg(), ']'), kind: 'call' };
       default: {
