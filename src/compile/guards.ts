@@ -103,10 +103,17 @@ export function scoreMeanProblem(d: Derivation, theta: ArrayLike<number>, at: st
   return null;
 }
 
-/** A direction vector in parameter names: coefficients scaled so the largest is ±1, e.g. "mu1 − mu2". */
+/** A direction vector in parameter names: the largest coefficient ±1, the first positive, e.g. "mu1 − mu2". */
 export function formatDirection(v: ArrayLike<number>, names: readonly string[]): string {
+  // Largest coefficient ±1, first non-negligible coefficient positive.
   let big = 0;
-  for (let i = 0; i < v.length; i++) if (Math.abs(v[i]) > Math.abs(big)) big = v[i];
+  for (let i = 0; i < v.length; i++) big = Math.max(big, Math.abs(v[i]));
+  for (let i = 0; i < v.length; i++) {
+    if (Math.abs(v[i]) >= 1e-6 * big) {
+      if (v[i] < 0) big = -big;
+      break;
+    }
+  }
   const parts: string[] = [];
   for (let i = 0; i < v.length; i++) {
     const c = v[i] / big;
