@@ -9,7 +9,7 @@ import type { FamilySpec } from '../declare/types.js';
 import { deriveFamily } from '../derive/deriveFamily.js';
 import type { Derivation } from '../derive/types.js';
 import { compileFamily } from '../compile/compileFamily.js';
-import { normalizationProblem, scoreMeanProblem, singularMetricProblem } from '../compile/guards.js';
+import { nearbyNormalizationProblem, normalizationProblem, singularMetricProblem } from '../compile/guards.js';
 import { parseFlags, parseParams, requireString, type FlagKind, type ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
 
@@ -43,8 +43,8 @@ const guardCache = new WeakMap<FamilySpec, Map<string, string | null>>();
 
 /**
  * The guards every verb runs at each parameter point it is given (src/compile/guards.ts), cached
- * per family file and θ: the density must be normalised there (|∫p − 1| ≤ 1e-8), its score must
- * have mean zero (normalised nearby too) and the Fisher metric must not be singular. Throws a FamilyError (exit 2) naming the file otherwise.
+ * per family file and θ: the density must be normalised there and at a nearby point
+ * (|∫p − 1| ≤ 1e-8) and the Fisher metric must not be singular. Throws a FamilyError (exit 2) naming the file otherwise.
  */
 export function guardPoint(fam: LoadedFamily, theta: ArrayLike<number>, what: string): void {
   let cache = guardCache.get(fam.spec);
@@ -55,7 +55,7 @@ export function guardPoint(fam: LoadedFamily, theta: ArrayLike<number>, what: st
     const names = fam.compiled.paramNames;
     const at = names.map((n, i) => `${n}=${theta[i]}`).join(', ');
     problem = normalizationProblem(fam.derivation, theta, at);
-    if (problem === null) problem = scoreMeanProblem(fam.derivation, theta, at);
+    if (problem === null) problem = nearbyNormalizationProblem(fam.derivation, theta, at);
     if (problem === null) problem = singularMetricProblem(fam.compiled.fisher(theta), names, at);
     cache.set(key, problem);
   }

@@ -3,7 +3,8 @@
  * geometry (the CLI caches the results per family file and point, src/cli/family.ts):
  *  - normalisation: ∫ p dx (Σ p) at θ must equal 1 within {@link NORMALIZATION_TOL}; a density that
  *    lost a normalising term (e.g. −log s) otherwise yields a wrong metric without any warning; and
- *    the score must have mean zero (first-order normalisation, catching a missing factor equal to 1 at θ);
+ *    ∫p must be 1 at a nearby point too (first-order normalisation, catching a missing factor equal
+ *    to 1 at θ; `check` tests E[∂_i l] = 0 instead);
  *  - identifiability: the Fisher metric at θ must not be singular or near-singular (smallest
  *    eigenvalue of the correlation form D^{-1/2} g D^{-1/2} below {@link SINGULAR_TOL}); the null
  *    direction is named in parameter names (e.g. "mu1 − mu2").
@@ -12,6 +13,7 @@
 import { OperatorNode } from 'mathjs';
 import type { MathNode } from 'mathjs';
 import { symmetricEigen } from '../core/linalg.js';
+import { checkPoint } from '../declare/checkPoint.js';
 import type { Derivation } from '../derive/types.js';
 import { compileExprs } from './compileExprs.js';
 import { expectationEngine, logDensitySampler, logNormaliser } from './expectation.js';
@@ -99,6 +101,31 @@ export function scoreMeanProblem(d: Derivation, theta: ArrayLike<number>, at: st
         `(a missing normalising term that depends on ${d.params[i]}?), and its Fisher metric would be wrong.`
       );
     }
+  }
+  return null;
+}
+
+/** Coefficients of the fixed generic direction used by {@link nearbyNormalizationProblem}. */
+const DIRECTION = [1, -0.618, 0.414, -0.732, 0.236, -0.854, 0.529, -0.301];
+
+/**
+ * Cheap first-order normalisation test for the verbs: ∫p must also be 1 at a nearby point
+ * θ ± h v (v a fixed generic direction, h = 1e-3 relative), which catches a missing normalising
+ * factor that happens to equal 1 at θ at the cost of one more quadrature (E[∂l] per parameter, as
+ * in {@link scoreMeanProblem}, costs a vector quadrature: seconds for two data variables).
+ */
+export function nearbyNormalizationProblem(d: Derivation, theta: ArrayLike<number>, at: string): string | null {
+  for (const sign of [1, -1]) {
+    const t = Array.from(theta, (v, i) => v + sign * 1e-3 * Math.max(Math.abs(v), 0.1) * DIRECTION[i % DIRECTION.length]);
+    if (checkPoint(d.family, t) !== null) continue;
+    const z = normalizationAt(d, t);
+    if (Math.abs(z - 1) <= NORMALIZATION_TOL || !Number.isFinite(z)) return null;
+    const near = d.params.map((p, i) => `${p}=${t[i]}`).join(', ');
+    const what = isDiscreteSupport(d) ? 'sum of the probabilities' : 'integral of the density';
+    return (
+      `the ${what} is 1 at ${at} but ${z} at the nearby point ${near}: the log-density is not normalised for all ` +
+      `parameter values (a missing normalising term that equals 1 at ${at}?), so its Fisher metric would be wrong.`
+    );
   }
   return null;
 }
