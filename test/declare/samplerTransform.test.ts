@@ -44,3 +44,19 @@ describe('sampler.transform', () => {
     expect(problems(text)).toMatch(/"u" is a random input of a transform sampler/);
   });
 });
+
+describe('support {interval: [lo, hi]}', () => {
+  it('maps the three constant intervals to real, positive and unit', () => {
+    const kinds = [['[-inf, inf]', 'real'], ['[0, .inf]', 'positive'], ['[0, 1]', 'unit']].map(([iv]) =>
+      parseFamily(BASE.replace('support: real', `support: { interval: ${iv} }`), '/tmp/f.yaml').support.kind,
+    );
+    expect(kinds).toEqual(['real', 'positive', 'unit']);
+  });
+
+  it('rejects other constant intervals and explains a parameter-dependent bound', () => {
+    expect(problems(BASE.replace('support: real', 'support: { interval: [1, 2] }'))).toMatch(/interval \[1, 2\] is not supported/);
+    expect(problems(BASE.replace('support: real', 'support: { interval: [mu, inf] }'))).toMatch(
+      /support\.interval\).*"mu" depends on the parameter mu: the family is non-regular/,
+    );
+  });
+});
