@@ -68,6 +68,12 @@ export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   normcdf: (u: Expr) => div(fn('exp', neg(div(pow(u, num(2)), num(2)))), fn('sqrt', mul(num(2), sym('pi')))),
   lognormcdf: (u: Expr) => fn('normratio', u),
   normratio: (u: Expr) => neg(mul(fn('normratio', u), add(u, fn('normratio', u)))),
+  // K0′ = −K1, K1′ = −K0 − K1/u; (log K0)′ = −1/r, (log K1)′ = −r − 1/u, r = K0/K1, r′ = r² + r/u − 1
+  besselk0: (u: Expr) => neg(fn('besselk1', u)),
+  besselk1: (u: Expr) => neg(add(fn('besselk0', u), div(fn('besselk1', u), u))),
+  logbesselk0: (u: Expr) => neg(div(ONE, fn('besselkratio', u))),
+  logbesselk1: (u: Expr) => neg(add(fn('besselkratio', u), div(ONE, u))),
+  besselkratio: (u: Expr) => sub(add(pow(fn('besselkratio', u), num(2)), div(fn('besselkratio', u), u)), ONE),
 } as unknown as Record<string, Rule>);
 
 /** Functions with a rule of their own (two-argument or internal). */

@@ -1,5 +1,6 @@
 /**
- * erf, erfc, log1p, expm1, normcdf (Φ), lognormcdf (log Φ), normratio (φ/Φ) and lbeta against mpmath
+ * erf, erfc, log1p, expm1, normcdf (Φ), lognormcdf (log Φ), normratio (φ/Φ), lbeta and the Bessel K
+ * family (besselk0/1, logbesselk0/1, besselkratio; the series/continued-fraction switch is at x = 2) against mpmath
  * (test/core/fixtures/normalErfReference.py), and their derivative rules (src/derive/differentiate.ts)
  * against central differences of the implementations.
  */
@@ -36,6 +37,11 @@ describe('normal-distribution and error functions against mpmath (50 digits)', (
     ['lognormcdf', lognormcdf, 3e-15],
     ['normratio', normratio, 3e-15],
     ['lbeta', SPECIAL.lbeta, 3e-15],
+    ['besselk0', SPECIAL.besselk0, 4e-15],
+    ['besselk1', SPECIAL.besselk1, 4e-15],
+    ['logbesselk0', SPECIAL.logbesselk0, 8e-15],
+    ['logbesselk1', SPECIAL.logbesselk1, 4e-15],
+    ['besselkratio', SPECIAL.besselkratio, 4e-15],
   ];
   for (const [name, f, tol] of cases) {
     it(`${name}: worst relative error over ${ref[name].length} points ≤ ${tol}`, () => {
@@ -69,6 +75,11 @@ describe('derivative rules of the new functions agree with central differences',
     ['lbeta(t, 3*t)', [0.3, 1, 4]],
     ['log1p(t^2)', [0.3, 1, 4]],
     ['expm1(-t)', [0.3, 1, 4]],
+    ['besselk0(1.3*t)', [0.2, 1.5, 1.6, 7]],
+    ['besselk1(1.3*t)', [0.2, 1.5, 1.6, 7]],
+    ['logbesselk0(1.3*t)', [0.2, 1.5, 1.6, 7, 300]],
+    ['logbesselk1(1.3*t)', [0.2, 1.5, 1.6, 7, 300]],
+    ['besselkratio(1.3*t)', [0.2, 1.5, 1.6, 7, 300]],
   ];
   for (const [text, ts] of cases) {
     it(text, () => {

@@ -7,7 +7,7 @@
 import type { MathNode, OperatorNode, FunctionNode } from 'mathjs';
 import { nodes } from './nodes.js';
 
-const LOG_LIKE: Record<string, string> = { log: '', lgamma: 'gamma', logbesseli0: 'besseli0', lognormcdf: 'normcdf' };
+const LOG_LIKE: Record<string, string> = { log: '', lgamma: 'gamma', logbesseli0: 'besseli0', lognormcdf: 'normcdf', logbesselk0: 'besselk0', logbesselk1: 'besselk1' };
 
 function terms(n: MathNode, neg: boolean, out: { neg: boolean; node: MathNode }[]): void {
   if (n.type === 'ParenthesisNode') return terms((n as unknown as { content: MathNode }).content, neg, out);

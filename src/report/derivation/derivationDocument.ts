@@ -159,6 +159,11 @@ const NOTATION: [string, string][] = [
   ['lognormcdf', '$\\ln\\Phi$ is the log of the standard normal distribution function'],
   ['normratio', '$\\varphi/\\Phi$ is the ratio of the standard normal density to its distribution function, $(\\ln\\Phi)\'$'],
   ['lbeta', '$\\ln B(a, b) = \\ln\\Gamma(a) + \\ln\\Gamma(b) - \\ln\\Gamma(a + b)$'],
+  ['besselk0', '$K_0$ is the modified Bessel function of the second kind of order 0'],
+  ['besselk1', '$K_1$ is the modified Bessel function of the second kind of order 1'],
+  ['logbesselk0', '$\\ln K_0$ is the log of the modified Bessel function $K_0$'],
+  ['logbesselk1', '$\\ln K_1$ is the log of the modified Bessel function $K_1$'],
+  ['besselkratio', '$K_0/K_1$ is the ratio of modified Bessel functions of the second kind'],
   ['expect', '$\\mathbb{E}_\\theta[\\cdot]$ marks an expectation without closed form, computed by quadrature'],
 ];
 
