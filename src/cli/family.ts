@@ -135,9 +135,9 @@ export function familyAtPoint(
  */
 export function guardDefaultPoint(derivation: Derivation): void {
   const spec = derivation.family;
-  const table = { real: 0.3, positive: 1.7, unit: 0.35 } as const;
+  const table = { real: 0.3, positive: 1.7, unit: 0.35, circle: 0.3 } as const;
   const th = spec.params.map((q) => table[q.domain]);
-  for (let k = 0; k < 20 && checkPoint(spec, th) !== null; k++) spec.params.forEach((q, i) => q.domain !== 'positive' && (th[i] *= 0.5));
+  for (let k = 0; k < 20 && checkPoint(spec, th) !== null; k++) spec.params.forEach((q, i) => q.domain !== 'positive' && q.domain !== 'circle' && (th[i] *= 0.5));
   if (checkPoint(spec, th) !== null) return;
   const at = spec.params.map((q, i) => `${q.name}=${th[i]}`).join(', ');
   const problem = normalizationProblem(derivation, th, at);

@@ -17,6 +17,7 @@ import { checkPoint } from '../declare/checkPoint.js';
 import type { Derivation } from '../derive/types.js';
 import { compileExprs } from './compileExprs.js';
 import { expectationEngine, logDensitySampler, logNormaliser } from './expectation.js';
+import { normalizerEvaluator } from './normalizer.js';
 import type { ExpectationEngine, SupportInfo } from './expectation.js';
 
 /** |∫p − 1| allowed at a requested point. */
@@ -27,6 +28,10 @@ export const SINGULAR_TOL = 1e-10;
 interface NormTools {
   readonly info: SupportInfo;
   readonly lSample: (theta: ArrayLike<number>) => (x: number | Float64Array) => number;
+  /** θ followed by the values of a series normaliser's symbols (identity without one). */
+  readonly aug: (theta: ArrayLike<number>) => ArrayLike<number>;
+  /** Parameter names followed by the normaliser's symbol names. */
+  readonly names: readonly string[];
   /** E[∂_i l] and E[(∂_i l)²], i = 1..n (built on first use). */
   scoreMoments?: ExpectationEngine;
 }
@@ -42,7 +47,12 @@ function normTools(d: Derivation): NormTools {
       variables: spec.variables,
       breakpoints: spec.breakpoints.length ? compileExprs(spec.breakpoints, { theta: d.params }, spec.constants).evaluate : null,
     };
-    t = { info, lSample: logDensitySampler(d.logDensity, d.params, info, spec.constants) };
+    // A series normaliser's symbols (log Z, …) are extra inputs after θ, as in checkFamily.
+    const norm = d.normalizer ? normalizerEvaluator(d.normalizer, d.params, spec.constants, 1e-13) : null;
+    const names = norm ? [...d.params, ...norm.names] : d.params;
+    const aug = (th: ArrayLike<number>): ArrayLike<number> => (norm ? norm.augment(th) : th);
+    const lSampleP = logDensitySampler(d.logDensity, names, info, spec.constants);
+    t = { info, lSample: (th) => lSampleP(aug(th)), aug, names };
     tools.set(d, t);
   }
   return t;
@@ -88,9 +98,9 @@ export function scoreMeanProblem(d: Derivation, theta: ArrayLike<number>, at: st
   const n = d.dim;
   if (!t.scoreMoments) {
     const sq = d.score.map((s) => new OperatorNode('*', 'multiply', [s, s]) as MathNode);
-    t.scoreMoments = expectationEngine([...d.score, ...sq], d.logDensity, d.params, t.info, d.family.constants);
+    t.scoreMoments = expectationEngine([...d.score, ...sq], d.logDensity, t.names, t.info, d.family.constants);
   }
-  const m = t.scoreMoments.evaluate(theta);
+  const m = t.scoreMoments.evaluate(t.aug(theta));
   for (let i = 0; i < n; i++) {
     const sd = Math.sqrt(Math.max(0, m[n + i] - m[i] * m[i]));
     if (!Number.isFinite(m[i])) return null; // the verb's own finiteness check names the quantity
