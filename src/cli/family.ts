@@ -4,6 +4,7 @@
  */
 import { ConvergenceError, DomainError, FamilyError, UsageError } from '../core/errors.js';
 import type { CompiledFamily } from '../core/types.js';
+import { loadFamily } from '../node/loadFamily.js';
 import { checkPoint } from '../declare/checkPoint.js';
 import type { FamilySpec } from '../declare/types.js';
 import { deriveFamily } from '../derive/deriveFamily.js';

@@ -10,7 +10,7 @@
  *    direction is named in parameter names (e.g. "mu1 − mu2").
  * Both return a problem text or null; they never throw on numeric trouble.
  */
-import { OperatorNode } from 'mathjs';
+import { OperatorNode } from '../core/mathjs.js';
 import type { MathNode } from 'mathjs';
 import { symmetricEigen } from '../core/linalg.js';
 import { checkPoint } from '../declare/checkPoint.js';

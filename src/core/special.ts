@@ -442,6 +442,8 @@ export function besselratioderiv(n: number, x: number): number {
     v = a[n];
   }
   return sign * v;
+}
+
 const EULER_GAMMA = 0.5772156649015329;
 
 /**
