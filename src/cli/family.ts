@@ -2,13 +2,15 @@
  * The pipeline the CLI runs for a family argument: declare → derive → compile, cached per family.
  * A family argument is a built-in name (families/<name>.yaml) or a path to a family file.
  */
-import { ConvergenceError, DomainError, UsageError } from '../core/errors.js';
+import { ConvergenceError, DomainError, FamilyError, UsageError } from '../core/errors.js';
 import type { CompiledFamily } from '../core/types.js';
 import { loadFamily } from '../node/loadFamily.js';
+import { checkPoint } from '../declare/checkPoint.js';
 import type { FamilySpec } from '../declare/types.js';
 import { deriveFamily } from '../derive/deriveFamily.js';
 import type { Derivation } from '../derive/types.js';
 import { compileFamily } from '../compile/compileFamily.js';
+import { nearbyNormalizationProblem, normalizationProblem, singularMetricProblem } from '../compile/guards.js';
 import { parseFlags, parseParams, requireString, type FlagKind, type ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
 
@@ -25,12 +27,40 @@ export function loadCompiled(nameOrPath: string, cwd: string): LoadedFamily {
   return { spec, derivation, compiled };
 }
 
-/** Parses `name=value,...` for this family and checks the point lies in the parameter domain. */
+/**
+ * Parses `name=value,...` for this family, checks the point lies in the parameter domain and runs
+ * the guards of {@link guardPoint} there.
+ */
 export function pointOf(fam: LoadedFamily, text: string, what: string): Float64Array {
   const theta = parseParams(text, fam.compiled.paramNames, what);
   const problem = fam.compiled.checkPoint(theta);
   if (problem) throw new DomainError(`${what} is outside the domain of ${fam.spec.name}: ${problem}`);
+  guardPoint(fam, theta, what);
   return theta;
+}
+
+/** Guard results per loaded spec (loadFamily refreshes the spec object when its file changes) and point. */
+const guardCache = new WeakMap<FamilySpec, Map<string, string | null>>();
+
+/**
+ * The guards every verb runs at each parameter point it is given (src/compile/guards.ts), cached
+ * per family file and θ: the density must be normalised there and at a nearby point
+ * (|∫p − 1| ≤ 1e-8) and the Fisher metric must not be singular. Throws a FamilyError (exit 2) naming the file otherwise.
+ */
+export function guardPoint(fam: LoadedFamily, theta: ArrayLike<number>, what: string): void {
+  let cache = guardCache.get(fam.spec);
+  if (!cache) guardCache.set(fam.spec, (cache = new Map()));
+  const key = Array.from(theta).join(',');
+  let problem = cache.get(key);
+  if (problem === undefined) {
+    const names = fam.compiled.paramNames;
+    const at = names.map((n, i) => `${n}=${theta[i]}`).join(', ');
+    problem = normalizationProblem(fam.derivation, theta, at);
+    if (problem === null) problem = nearbyNormalizationProblem(fam.derivation, theta, at);
+    if (problem === null) problem = singularMetricProblem(fam.compiled.fisher(theta), names, at);
+    cache.set(key, problem);
+  }
+  if (problem) throw new FamilyError([{ file: fam.spec.file, message: `${what}: ${problem}` }]);
 }
 
 /** Fixed-width number for human-readable tables. */
@@ -98,4 +128,19 @@ export function familyAtPoint(
   if (p.positional.length !== 1) throw new UsageError(`expected one family argument\n${help}`);
   const fam = loadCompiled(p.positional[0], io.cwd);
   return { p, fam, theta: pointOf(fam, requireString(p, 'at'), '--at') };
+}
+
+/**
+ * For verbs without a parameter point (derive, compile): the normalisation guard at the first
+ * default check point (real 0.3, positive 1.7, unit 0.35, halved until the constraints hold).
+ */
+export function guardDefaultPoint(derivation: Derivation): void {
+  const spec = derivation.family;
+  const table = { real: 0.3, positive: 1.7, unit: 0.35, circle: 0.3 } as const;
+  const th = spec.params.map((q) => table[q.domain]);
+  for (let k = 0; k < 20 && checkPoint(spec, th) !== null; k++) spec.params.forEach((q, i) => q.domain !== 'positive' && q.domain !== 'circle' && (th[i] *= 0.5));
+  if (checkPoint(spec, th) !== null) return;
+  const at = spec.params.map((q, i) => `${q.name}=${th[i]}`).join(', ');
+  const problem = normalizationProblem(derivation, th, at);
+  if (problem) throw new FamilyError([{ file: spec.file, message: problem }]);
 }

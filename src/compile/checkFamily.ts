@@ -18,6 +18,7 @@ import { normalizerEvaluator } from './normalizer.js';
 import { compileExprs } from './compileExprs.js';
 import type { DataBundle } from './compileExprs.js';
 import { expectationEngine, logDensitySampler, logNormaliser } from './expectation.js';
+import { scoreMeanProblem, singularMetricProblem } from './guards.js';
 import type { SupportInfo } from './expectation.js';
 
 export interface Check {
@@ -77,8 +78,8 @@ function fmtPoint(names: readonly string[], th: readonly number[]): string {
   return names.map((n, i) => `${n}=${th[i]}`).join(', ');
 }
 
-/** Runs every check; see the module comment. */
-export function checkFamily(d: Derivation, c: CompiledFamily): Check[] {
+/** Runs every check (at the given points, default {@link checkPoints}); see the module comment. */
+export function checkFamily(d: Derivation, c: CompiledFamily, at?: readonly (readonly number[])[]): Check[] {
   const spec = d.family;
   const n = d.dim;
   const checks: Check[] = [];
@@ -110,7 +111,7 @@ export function checkFamily(d: Derivation, c: CompiledFamily): Check[] {
       })()
     : null;
 
-  const points = checkPoints(c, d);
+  const points = at ? at.map((t) => [...t]) : checkPoints(c, d);
   if (points.length === 0) {
     checks.push({ name: 'check points', at: '-', ok: false, value: NaN, tol: 0, detail: 'no parameter point satisfies the domains and constraints' });
   }
@@ -126,6 +127,8 @@ export function checkFamily(d: Derivation, c: CompiledFamily): Check[] {
       tol: 1e-8,
       detail: `${spec.support.kind === 'nonnegint' || spec.support.kind === 'integers' || spec.support.kind === 'finite' ? 'sum' : 'integral'} of the density = ${z} (expected 1)`,
     });
+    const scoreMean = scoreMeanProblem(d, th, at);
+    checks.push({ name: 'score mean zero', at, ok: scoreMean === null, value: scoreMean === null ? 0 : 1, tol: 0, detail: scoreMean ?? 'E[∂_i l] = 0 within 1e-8 (normalised near this point too)' });
     if (ef && identity && etEngine && etBundle) {
       let worst = 0;
       let where = '';
@@ -159,7 +162,9 @@ export function checkFamily(d: Derivation, c: CompiledFamily): Check[] {
     const symOk = asym <= 1e-12 * gmax && Number.isFinite(gmax);
     checks.push({ name: 'fisher symmetric', at, ok: symOk, value: asym, tol: 1e-12 * gmax, detail: symOk ? `max |g_ij − g_ji| = ${asym}` : `g is not symmetric (max |g_ij − g_ji| = ${asym})` });
     const pd = cholesky(g, n) !== false;
+    const singular = singularMetricProblem(g, d.params, at);
     checks.push({ name: 'fisher positive definite', at, ok: pd, value: pd ? 1 : 0, tol: 0, detail: pd ? 'Cholesky factorization succeeded' : 'Cholesky factorization failed: g is not positive definite' });
+    checks.push({ name: 'identifiable', at, ok: singular === null, value: singular === null ? 1 : 0, tol: 0, detail: singular ?? 'the Fisher metric is not (near-)singular' });
     const q = fisherQuad.evaluate(aug(th));
     let err = 0;
     let worstEntry = '';

@@ -427,14 +427,17 @@ export function logNormaliser(
   lSample: (theta: ArrayLike<number>) => (x: number | Float64Array) => number,
   theta: ArrayLike<number>,
   settings: QuadratureSettings = DEFAULT_SETTINGS,
+  /** Set to whether the quadrature/summation reached its tolerance. */
+  status?: { converged: boolean },
 ): number {
   const l = lSample(theta);
   const mk = pointMaker(info);
   const buf = new Float64Array(3);
   const lAt = (x: number, y: number, z = NaN) => l(mk(x, y, z, buf));
   const { opts, l0 } = quadOptions(info, lAt, theta, settings);
-  const z = integrateOver(info.support, (x, y, zc) => Math.exp(lAt(x, y, zc) - l0), opts).value;
-  return l0 + Math.log(z);
+  const r = integrateOver(info.support, (x, y, zc) => Math.exp(lAt(x, y, zc) - l0), opts);
+  if (status) status.converged = r.converged;
+  return l0 + Math.log(r.value);
 }
 
 

@@ -11,6 +11,10 @@
  *   logbesseli0(k) = log I₀(k) (stable for large k); besselratio(k) = I₁(k)/I₀(k);
  *   besseli0(k) = I₀(k), besseli1(k) = I₁(k);
  *   besselratioderiv(n, k) = dⁿA/dkⁿ (n a non-negative integer constant; A′ = 1 − A/k − A² computed without cancellation).
+ *   erf, erfc; normcdf(x) = Φ(x) (standard normal CDF), lognormcdf(x) = log Φ(x) (accurate in the left
+ *   tail), normratio(x) = φ(x)/Φ(x) = d/dx log Φ(x); lbeta(a, b) = log B(a, b);
+ *   besselk0, besselk1 = K₀, K₁; logbesselk0, logbesselk1 = log K₀, log K₁ (no underflow);
+ *   besselkratio(x) = K₀(x)/K₁(x).
  */
 export interface FunctionInfo {
   readonly name: string;
@@ -40,6 +44,17 @@ const table: FunctionInfo[] = [
   { name: 'besseli0', arity: 1, description: 'modified Bessel function I₀' },
   { name: 'besseli1', arity: 1, description: 'modified Bessel function I₁' },
   { name: 'besselratioderiv', arity: 2, constantArgs: [0], description: 'A⁽ⁿ⁾(k), n-th derivative of A = I₁/I₀ (n a constant integer ≥ 0), without cancellation' },
+  { name: 'erf', arity: 1, description: 'error function' },
+  { name: 'erfc', arity: 1, description: 'complementary error function 1 − erf(x), accurate for large x' },
+  { name: 'normcdf', arity: 1, description: 'Φ(x), the standard normal CDF' },
+  { name: 'lognormcdf', arity: 1, description: 'log Φ(x), accurate far in the left tail' },
+  { name: 'normratio', arity: 1, description: 'φ(x)/Φ(x) = d/dx log Φ(x)' },
+  { name: 'lbeta', arity: 2, description: 'log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b)' },
+  { name: 'besselk0', arity: 1, description: 'modified Bessel function of the second kind K₀' },
+  { name: 'besselk1', arity: 1, description: 'modified Bessel function of the second kind K₁' },
+  { name: 'logbesselk0', arity: 1, description: 'log K₀(x), computed without underflow' },
+  { name: 'logbesselk1', arity: 1, description: 'log K₁(x), computed without underflow' },
+  { name: 'besselkratio', arity: 1, description: 'K₀(x)/K₁(x)' },
 ];
 
 export const FUNCTIONS: ReadonlyMap<string, FunctionInfo> = new Map(table.map((f) => [f.name, f]));

@@ -12,7 +12,8 @@
  *  - i0e, i1e: exponentially scaled modified Bessel functions e^{−|x|}I₀(x), e^{−|x|}I₁(x) by the
  *    all-positive power series for |x| ≤ {@link BESSEL_SWITCH} and the Hankel asymptotic series above;
  *    besseli0/1, logbesseli0 and besselratio are built on the same series.
- * From @stdlib: gammaln (lgamma), digamma, trigamma, and polygamma for n > 12 or x < 0 with n ≥ 4.
+ * From @stdlib: gammaln (lgamma), digamma, trigamma, and polygamma for n > 12 or x < 0 with n ≥ 4;
+ * erf, erfc, erfcx (under normcdf, lognormcdf, normratio) and betaln (lbeta).
  * Measured accuracy (test/core/special.test.ts, mpmath references): ≤ 1e-15 relative for ψ₂, ψ₃,
  * i0e, i1e; ≤ 2e-15 for the rest.
  */
@@ -20,6 +21,10 @@ import gammaln from '@stdlib/math-base-special-gammaln';
 import digammaStdlib from '@stdlib/math-base-special-digamma';
 import trigammaStdlib from '@stdlib/math-base-special-trigamma';
 import polygammaStdlib from '@stdlib/math-base-special-polygamma';
+import erfStdlib from '@stdlib/math-base-special-erf';
+import erfcStdlib from '@stdlib/math-base-special-erfc';
+import erfcxStdlib from '@stdlib/math-base-special-erfcx';
+import betalnStdlib from '@stdlib/math-base-special-betaln';
 
 /** Recurrence target of psi2/psi3: the asymptotic series is used for x ≥ this value. */
 export const PSI_SWITCH = 10;
@@ -439,6 +444,162 @@ export function besselratioderiv(n: number, x: number): number {
   return sign * v;
 }
 
+const EULER_GAMMA = 0.5772156649015329;
+
+/**
+ * [e^x K₀(x), e^x K₁(x)] for x > 0: x ≤ 2 by the ascending series (A&S 9.6.13, 9.6.11),
+ * x > 2 by Steed's method for Temme's continued fraction CF2 (as in Numerical Recipes' bessik, ν = 0).
+ */
+function besselkScaled(x: number): [number, number] {
+  if (x <= 2) {
+    const q = 0.25 * x * x;
+    const L = Math.log(0.5 * x);
+    let t0 = 1; // q^k/(k!)²
+    let t1 = 1; // q^k/(k!(k+1)!)
+    let H = 0; // harmonic number H_k
+    let i0 = 1;
+    let s0 = 0;
+    let i1 = 1;
+    let s1 = 1 - 2 * EULER_GAMMA; // ψ(1) + ψ(2) = −2γ + 1
+    for (let k = 1; k < 100; k++) {
+      t0 *= q / (k * k);
+      t1 *= q / (k * (k + 1));
+      H += 1 / k;
+      i0 += t0;
+      s0 += t0 * H;
+      i1 += t1;
+      s1 += t1 * (2 * H + 1 / (k + 1) - 2 * EULER_GAMMA);
+      if (t0 < 1e-17 * i0 && t1 < 1e-17 * i1) break;
+    }
+    const k0 = -(L + EULER_GAMMA) * i0 + s0;
+    const k1 = 1 / x + L * 0.5 * x * i1 - 0.25 * x * s1;
+    const ex = Math.exp(x);
+    return [k0 * ex, k1 * ex];
+  }
+  let b = 2 * (1 + x);
+  let d = 1 / b;
+  let h = d;
+  let delh = d;
+  let q1 = 0;
+  let q2 = 1;
+  const a1 = 0.25;
+  let q = a1;
+  let c = a1;
+  let a = -a1;
+  let s = 1 + q * delh;
+  for (let i = 1; i < 10000; i++) {
+    a -= 2 * i;
+    c = (-a * c) / (i + 1);
+    const qnew = (q1 - b * q2) / a;
+    q1 = q2;
+    q2 = qnew;
+    q += c * qnew;
+    b += 2;
+    d = 1 / (b + a * d);
+    delh = (b * d - 1) * delh;
+    h += delh;
+    const dels = q * delh;
+    s += dels;
+    if (Math.abs(dels / s) < 1e-17) break;
+  }
+  h *= a1;
+  const k0e = Math.sqrt(Math.PI / (2 * x)) / s;
+  return [k0e, (k0e * (x + 0.5 - h)) / x];
+}
+
+/** K₀(x), x > 0 (+Infinity at 0, NaN for x < 0; underflows to 0 past x ≈ 705). */
+export function besselk0(x: number): number {
+  if (!(x >= 0)) return NaN;
+  if (x === 0) return Infinity;
+  if (x === Infinity) return 0;
+  return besselkScaled(x)[0] * Math.exp(-x);
+}
+
+/** K₁(x), x > 0. */
+export function besselk1(x: number): number {
+  if (!(x >= 0)) return NaN;
+  if (x === 0) return Infinity;
+  if (x === Infinity) return 0;
+  return besselkScaled(x)[1] * Math.exp(-x);
+}
+
+/** log K₀(x), finite for all finite x > 0 (no underflow). */
+export function logbesselk0(x: number): number {
+  if (!(x >= 0)) return NaN;
+  if (x === 0) return Infinity;
+  if (x === Infinity) return -Infinity;
+  return Math.log(besselkScaled(x)[0]) - x;
+}
+
+/** log K₁(x), finite for all finite x > 0. */
+export function logbesselk1(x: number): number {
+  if (!(x >= 0)) return NaN;
+  if (x === 0) return Infinity;
+  if (x === Infinity) return -Infinity;
+  return Math.log(besselkScaled(x)[1]) - x;
+}
+
+/** K₀(x)/K₁(x) (≈ −x log x near 0, → 1 − 1/(2x) for large x). */
+export function besselkratio(x: number): number {
+  if (!(x >= 0)) return NaN;
+  if (x === 0) return 0;
+  if (x === Infinity) return 1;
+  const [k0, k1] = besselkScaled(x);
+  return k0 / k1;
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * e^{−x²/2} without the rounding error of x² (which a plain exp(−x*x/2) amplifies by x²): x is split
+ * into 26-bit halves (Dekker) so that x² = hi + lo with hi exact.
+ */
+function expNegHalfSquare(x: number): number {
+  if (!(Math.abs(x) < 1e100)) return Math.exp(-0.5 * x * x); // 0 (or NaN for NaN)
+  const c = 134217729 * x; // 2^27 + 1
+  const xh = c - (c - x);
+  const xl = x - xh;
+  const hi = xh * xh;
+  const lo = xl * (2 * xh + xl);
+  return Math.exp(-0.5 * hi) * Math.exp(-0.5 * lo);
+}
+
+/**
+ * Φ(x), the standard normal CDF. x < −1: ½ erfcx(−x/√2)·e^{−x²/2} (erfcx = e^{t²} erfc t is well
+ * conditioned, and the exponential is formed from an exact x²), full relative accuracy in the left
+ * tail; otherwise ½ erfc(−x/√2).
+ */
+export function normcdf(x: number): number {
+  if (x < -1) return x === -Infinity ? 0 : 0.5 * erfcxStdlib(-x * SQRT1_2) * expNegHalfSquare(x);
+  return 0.5 * erfcStdlib(-x * SQRT1_2);
+}
+
+/**
+ * log Φ(x). x < 0: log(½ erfcx(−x/√2)) − x²/2 (erfcx = e^{t²} erfc t), finite down to x ≈ −1e154;
+ * x ≥ 0: log1p(−½ erfc(x/√2)), accurate where Φ ≈ 1.
+ */
+export function lognormcdf(x: number): number {
+  if (x < 0) {
+    if (x === -Infinity) return -Infinity;
+    return Math.log(0.5 * erfcxStdlib(-x * SQRT1_2)) - 0.5 * x * x;
+  }
+  return Math.log1p(-normcdf(-x));
+}
+
+/**
+ * φ(x)/Φ(x) = d/dx log Φ(x) (the inverse Mills ratio at −x). x < 0: √(2/π)/erfcx(−x/√2), no
+ * underflow (≈ −x for x → −∞); x ≥ 0: φ(x)/Φ(x) directly (→ 0).
+ */
+export function normratio(x: number): number {
+  if (x < 0) {
+    if (x === -Infinity) return Infinity;
+    return SQRT_2_OVER_PI / erfcxStdlib(-x * SQRT1_2);
+  }
+  return (INV_SQRT_2PI * expNegHalfSquare(x)) / normcdf(x);
+}
+
 /** The sign function of functions.ts: −1, 0 or 1 (NaN for NaN). */
 function sign(x: number): number {
   return x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN;
@@ -466,5 +627,16 @@ export const SPECIAL: Readonly<Record<string, (...args: number[]) => number>> = 
     besseli0,
     besseli1,
     besselratioderiv,
+    erf: (x: number) => erfStdlib(x),
+    erfc: (x: number) => erfcStdlib(x),
+    normcdf,
+    lognormcdf,
+    normratio,
+    lbeta: (a: number, b: number) => betalnStdlib(a, b),
+    besselk0,
+    besselk1,
+    logbesselk0,
+    logbesselk1,
+    besselkratio,
   }),
 );

@@ -426,7 +426,7 @@ export function parseFamily(text: string, file: string, opts: ParseFamilyOptions
   // support
   let support: SupportSpec | null = null;
   const supE = get(top, 'support');
-  if (supE) support = parseSupport(ctx, supE.value, variables.length);
+  if (supE) support = parseSupport(ctx, supE.value, variables.length, new Set(params.map((p) => p.name)));
 
   // constraints, breakpoints
   const constraints = optionalExprList(ctx, get(top, 'constraints'), 'constraints', syms, false);
@@ -599,10 +599,59 @@ function optionalExprList(ctx: Ctx, e: Entry | undefined, field: string, syms: S
   return allOk(list) ? list : [];
 }
 
-function parseSupport(ctx: Ctx, node: YamlNode | null, nvars: number): SupportSpec | null {
+/**
+ * A support written with bounds that name a parameter ({interval: [xm, inf]}, {integers: [0, n]} with
+ * n a parameter): reported as a non-regular family. Returns true when such a bound was found.
+ */
+function nonRegularSupport(ctx: Ctx, node: YamlNode, paramNames: ReadonlySet<string>): boolean {
+  if (!isMap(node)) return false;
+  let found = false;
+  for (const it of node.items) {
+    const key = isScalar(it.key) ? String(it.key.value) : '';
+    if (!isSeq(it.value)) continue;
+    for (const b of (it.value as YAMLSeq).items as (YamlNode | null)[]) {
+      const v = isScalar(b) ? b.value : undefined;
+      if (typeof v !== 'string') continue;
+      const used = (v.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).filter((w) => paramNames.has(w));
+      if (used.length === 0) continue;
+      found = true;
+      ctx.err(
+        b,
+        `support.${key}`,
+        `the support bound "${v}" depends on the parameter ${[...new Set(used)].join(', ')}: the family is non-regular ` +
+          `(its support moves with θ, as for Pareto with x_m free), and Fisher geometry needs a parameter-free support ` +
+          `(the Fisher information, Cramér–Rao bound and metric are undefined there); fix the bound as a constant ` +
+          `(constants: {${used[0]}: ...}) or drop that parameter`,
+      );
+    }
+  }
+  return found;
+}
+
+function parseSupport(ctx: Ctx, node: YamlNode | null, nvars: number, paramNames: ReadonlySet<string> = new Set()): SupportSpec | null {
   const f = 'support';
   let s: SupportSpec | null = null;
-  if (isScalar(node) && typeof node.value === 'string') {
+  if (node && nonRegularSupport(ctx, node, paramNames)) return null;
+  if (isMap(node)) {
+    // {interval: [lo, hi]} with constant bounds: the three intervals infogeo integrates over.
+    const es0 = node.items;
+    if (es0.length === 1 && isScalar(es0[0].key) && es0[0].key.value === 'interval') {
+      const items = seqItems(ctx, es0[0].value as YamlNode, `${f}.interval`);
+      if (!items) return null;
+      const txt = items.map((it) => (isScalar(it) ? String(it.value).replace(/\s+/g, '').toLowerCase() : '?'));
+      const inf = (t: string) => t === 'inf' || t === '+inf' || t === 'infinity' || t === '.inf';
+      const minf = (t: string) => t === '-inf' || t === '-infinity' || t === '-.inf';
+      const kind = txt.length !== 2 ? null : minf(txt[0]) && inf(txt[1]) ? 'real' : txt[0] === '0' && inf(txt[1]) ? 'positive' : txt[0] === '0' && txt[1] === '1' ? 'unit' : null;
+      if (!kind) {
+        ctx.err(node, `${f}.interval`, `interval [${txt.join(', ')}] is not supported: use [-inf, inf], [0, inf] or [0, 1] (shift or scale the data variable to one of them)`);
+        return null;
+      }
+      s = { kind };
+    }
+  }
+  if (s) {
+    // handled above
+  } else if (isScalar(node) && typeof node.value === 'string') {
     const k = node.value;
     if (k === 'real' || k === 'positive' || k === 'unit' || k === 'circle' || k === 'nonnegint' || k === 'simplex') {
       s = { kind: k };
@@ -616,7 +665,7 @@ function parseSupport(ctx: Ctx, node: YamlNode | null, nvars: number): SupportSp
   } else if (isMap(node)) {
     const es = entries(ctx, node, f);
     if (es.length !== 1 || (es[0].key !== 'integers' && es[0].key !== 'finite')) {
-      ctx.err(node, f, 'a support map must be {integers: [lo, hi]} or {finite: [v1, v2, ...]}');
+      ctx.err(node, f, 'a support map must be {integers: [lo, hi]}, {finite: [v1, v2, ...]} or {interval: [lo, hi]}');
       return null;
     }
     const { key, value } = es[0];

@@ -61,10 +61,23 @@ export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   besseli0: (u: Expr) => fn('besseli1', u),
   // I1′(k) = I0(k) − I1(k)/k
   besseli1: (u: Expr) => sub(fn('besseli0', u), div(fn('besseli1', u), u)),
+  // erf′ = 2/√π e^{−u²}, erfc′ = −erf′
+  erf: (u: Expr) => div(mul(num(2), fn('exp', neg(pow(u, num(2))))), fn('sqrt', sym('pi'))),
+  erfc: (u: Expr) => neg(div(mul(num(2), fn('exp', neg(pow(u, num(2))))), fn('sqrt', sym('pi')))),
+  // Φ′ = φ(u) = e^{−u²/2}/√(2π); (log Φ)′ = φ/Φ = normratio; normratio′ = −r (u + r)
+  normcdf: (u: Expr) => div(fn('exp', neg(div(pow(u, num(2)), num(2)))), fn('sqrt', mul(num(2), sym('pi')))),
+  lognormcdf: (u: Expr) => fn('normratio', u),
+  normratio: (u: Expr) => neg(mul(fn('normratio', u), add(u, fn('normratio', u)))),
+  // K0′ = −K1, K1′ = −K0 − K1/u; (log K0)′ = −1/r, (log K1)′ = −r − 1/u, r = K0/K1, r′ = r² + r/u − 1
+  besselk0: (u: Expr) => neg(fn('besselk1', u)),
+  besselk1: (u: Expr) => neg(add(fn('besselk0', u), div(fn('besselk1', u), u))),
+  logbesselk0: (u: Expr) => neg(div(ONE, fn('besselkratio', u))),
+  logbesselk1: (u: Expr) => neg(add(fn('besselkratio', u), div(ONE, u))),
+  besselkratio: (u: Expr) => sub(add(pow(fn('besselkratio', u), num(2)), div(fn('besselkratio', u), u)), ONE),
 } as unknown as Record<string, Rule>);
 
 /** Functions with a rule of their own (two-argument or internal). */
-export const SPECIAL_RULES: readonly string[] = ['polygamma', 'besselratioderiv', 'expect'];
+export const SPECIAL_RULES: readonly string[] = ['polygamma', 'besselratioderiv', 'lbeta', 'expect'];
 
 /**
  * Two-argument functions f(n, u) with a constant order n whose derivative is the next order:
@@ -158,6 +171,16 @@ function d(node: Expr, wrt: string, ctx: DiffContext, memo: Memo): Expr {
         if (n === undefined) throw new Error(`differentiate: ${name} order must be a constant`);
         const du = D(args[1]);
         return constValue(du) === 0 ? ZERO : mul(fn(name, num(n + 1), args[1]), du);
+      }
+      if (name === 'lbeta') {
+        // ∂ log B(a, b) = (ψ(a) − ψ(a+b)) a′ + (ψ(b) − ψ(a+b)) b′
+        const [a, b] = args;
+        const psiAB = fn('digamma', add(a, b));
+        const da = D(a);
+        const db = D(b);
+        const ta = constValue(da) === 0 ? ZERO : mul(sub(fn('digamma', a), psiAB), da);
+        const tb = constValue(db) === 0 ? ZERO : mul(sub(fn('digamma', b), psiAB), db);
+        return add(ta, tb);
       }
       if (name === 'expect') {
         const l = ctx.logDensity;

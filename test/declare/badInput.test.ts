@@ -59,6 +59,7 @@ const CASES: Readonly<Record<string, [string | null, RegExp]>> = {
   'unknown-field.yaml': ['moment', /unknown field "moment"/],
   'unknown-function.yaml': ['logDensity', /unknown function "gammaln"/],
   'unknown-support.yaml': ['support', /unknown support "reals"/],
+  'support-depends-on-parameter.yaml': ['support.interval', /depends on the parameter xm: the family is non-regular.*parameter-free support/],
   'unknown-symbol.yaml': ['logDensity', /unknown symbol "s"/],
   'unused-parameter.yaml': ['logDensity', /parameter "sigma" does not appear/],
   'value-of.yaml': ['logDensity', /unknown function "valueOf"/],

@@ -14,6 +14,7 @@ import { deriveFamily } from '../../derive/deriveFamily.js';
 import { parseFlags } from '../args.js';
 import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import type { CliIO } from '../io.js';
+import { guardDefaultPoint } from '../family.js';
 
 export const help = [
   'infogeo compile <family|file.yaml> [--out file.ts] [--import-from specifier] [--json]',
@@ -42,6 +43,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (out !== undefined) checkOutputFile(out, '--out', io.cwd);
   const spec = loadFamily(p.positional[0], { cwd: io.cwd });
   const d = deriveFamily(spec);
+  guardDefaultPoint(d);
   const specialModule = (p.flags['import-from'] as string | undefined) ?? relativeSpecifier(target ? dirname(target) : io.cwd, SPECIAL_FILE);
   const mod = emitModule(d, { specialModule });
   if (out !== undefined) writeFileAtomic(out, mod.code, '--out', io.cwd);

@@ -18,6 +18,7 @@ import { parseFlags } from '../args.js';
 import { isModelArgument, loadModel } from '../model.js';
 import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import type { CliIO } from '../io.js';
+import { guardDefaultPoint } from '../family.js';
 
 export const help = [
   'infogeo derive <family|file.yaml> [--format latex|html|json] [--out file]',
@@ -27,6 +28,11 @@ export const help = [
 ].join('\n');
 
 const FORMATS = ['latex', 'html', 'json'] as const;
+
+function familyDocument(derivation: ReturnType<typeof deriveFamily>): ReturnType<typeof derivationDocument> {
+  guardDefaultPoint(derivation);
+  return derivationDocument(derivation);
+}
 
 export async function run(args: string[], io: CliIO): Promise<number> {
   const p = parseFlags(args, { format: 'string', out: 'string', help: 'boolean' });
@@ -38,7 +44,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (out !== undefined) checkOutputFile(out, '--out', io.cwd);
   const doc = isModelArgument(p.positional[0], io.cwd)
     ? modelDocument(loadModel(p.positional[0], io.cwd).derivation)
-    : derivationDocument(deriveFamily(loadFamily(p.positional[0], { cwd: io.cwd })));
+    : familyDocument(deriveFamily(loadFamily(p.positional[0], { cwd: io.cwd })));
   const text = format === 'latex' ? renderLatexDocument(doc) : format === 'json' ? renderJson(doc) : renderHtmlPage(doc, { css: katexCssInline() });
   if (out !== undefined) {
     writeFileAtomic(out, text, '--out', io.cwd);

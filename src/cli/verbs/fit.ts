@@ -15,7 +15,7 @@ import { fit, type FitMethod } from '../../solve/optim/fit.js';
 import { readRegularFile } from '../../node/readRegularFile.js';
 import { compileMleProgram, instantiateMle } from '../../compile/compileStatistics.js';
 import { namedValues, parseDecimal, parseFlags, parseParams, quote, requireString } from '../args.js';
-import { fmt, loadCompiled } from '../family.js';
+import { fmt, guardPoint, loadCompiled } from '../family.js';
 import type { CliIO } from '../io.js';
 import { checkOutput } from '../outputCheck.js';
 
@@ -146,7 +146,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!Number.isFinite(r.logLikelihood) && r.iterations === 0) {
     throw new UsageError(`${r.message ?? 'no finite likelihood'}; check that the data lie in the support of ${fam.spec.name}`);
   }
-  checkOutput({ params: c.paramNames, estimate: r.value, standard_errors: r.standardErrors, log_likelihood: r.logLikelihood }, `fit of ${fam.spec.name}`);
+  if (r.value.every(Number.isFinite) && c.checkPoint(r.value) === null) guardPoint(fam, r.value, 'the estimate');
   if (p.flags.json) {
     io.out(JSON.stringify({
       family: fam.spec.name,

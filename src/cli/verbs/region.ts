@@ -8,7 +8,7 @@ import { fit } from '../../solve/optim/fit.js';
 import { geodesicBallBoundary, likelihoodRatioBoundary, regionThreshold, waldBoundary, type RegionBoundary } from '../../solve/regions/confidenceRegions.js';
 import { svgPlot } from '../../report/svgPlot.js';
 import { namedValues, parseFlags, requireString } from '../args.js';
-import { fmt, loadCompiled } from '../family.js';
+import { fmt, guardPoint, loadCompiled } from '../family.js';
 import type { CliIO } from '../io.js';
 import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import { readData, supportProblem } from './fit.js';
@@ -40,6 +40,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const f = fit(c, data, { domains: fam.spec.params.map((q) => q.domain) });
   if (!f.converged) throw new ConvergenceError(`maximum-likelihood fit did not converge: ${f.message ?? ''}`);
   const hat = f.value;
+  guardPoint(fam, hat, 'the estimate');
   const n = data.length;
   const logLik = (t: Float64Array) => {
     let s = 0;

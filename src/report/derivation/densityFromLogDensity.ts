@@ -1,13 +1,13 @@
 /**
  * Display form of the density p = exp(l) from a log-density l, without simplification:
  * every term c·log(u) of l becomes the factor u^c (likewise c·lgamma(u) → Γ(u)^c and
- * c·logbesseli0(u) → I₀(u)^c), the remaining terms stay in one exponential factor.
+ * c·logbesseli0(u) → I₀(u)^c, c·lognormcdf(u) → Φ(u)^c), the remaining terms stay in one exponential factor.
  * Exact whenever u > 0 on the support (true for log-densities).
  */
 import type { MathNode, OperatorNode, FunctionNode } from 'mathjs';
 import { nodes } from './nodes.js';
 
-const LOG_LIKE: Record<string, string> = { log: '', lgamma: 'gamma', logbesseli0: 'besseli0' };
+const LOG_LIKE: Record<string, string> = { log: '', lgamma: 'gamma', logbesseli0: 'besseli0', lognormcdf: 'normcdf', logbesselk0: 'besselk0', logbesselk1: 'besselk1' };
 
 function terms(n: MathNode, neg: boolean, out: { neg: boolean; node: MathNode }[]): void {
   if (n.type === 'ParenthesisNode') return terms((n as unknown as { content: MathNode }).content, neg, out);

@@ -155,6 +155,16 @@ const NOTATION: [string, string][] = [
   ['besselratio', '$A(\\kappa) = I_1(\\kappa)/I_0(\\kappa)$ is the Bessel ratio, with $A\'(\\kappa) = 1 - A/\\kappa - A^2$'],
   ['besselratioderiv', '$A^{(n)}$ is the $n$-th derivative of the Bessel ratio $A = I_1/I_0$ ($A\' = 1 - A/\\kappa - A^2$), evaluated without cancellation'],
   ['expect', '$\\mathbb{E}_\\theta[\\cdot]$ is the expectation under $p(\\cdot\\,; \\theta)$ of an integrand with no closed-form expectation'],
+  ['normcdf', '$\\Phi$ is the standard normal distribution function'],
+  ['lognormcdf', '$\\ln\\Phi$ is the log of the standard normal distribution function'],
+  ['normratio', '$\\varphi/\\Phi$ is the ratio of the standard normal density to its distribution function, $(\\ln\\Phi)\'$'],
+  ['lbeta', '$\\ln B(a, b) = \\ln\\Gamma(a) + \\ln\\Gamma(b) - \\ln\\Gamma(a + b)$'],
+  ['besselk0', '$K_0$ is the modified Bessel function of the second kind of order 0'],
+  ['besselk1', '$K_1$ is the modified Bessel function of the second kind of order 1'],
+  ['logbesselk0', '$\\ln K_0$ is the log of the modified Bessel function $K_0$'],
+  ['logbesselk1', '$\\ln K_1$ is the log of the modified Bessel function $K_1$'],
+  ['besselkratio', '$K_0/K_1$ is the ratio of modified Bessel functions of the second kind'],
+  ['expect', '$\\mathbb{E}_\\theta[\\cdot]$ marks an expectation without closed form, computed by quadrature'],
 ];
 
 /** Names of all functions called anywhere in the derived objects. */

@@ -477,6 +477,17 @@ class Printer {
       }
       case 'besseli0': return paren('I_0');
       case 'besseli1': return paren('I_1');
+      case 'erf': return paren('\\text{erf}');
+      case 'erfc': return paren('\\text{erfc}');
+      case 'normcdf': return paren('\\Phi');
+      case 'lognormcdf': return paren('\\ln\\Phi');
+      case 'normratio': return paren('(\\varphi/\\Phi)');
+      case 'besselk0': return paren('K_0');
+      case 'besselk1': return paren('K_1');
+      case 'logbesselk0': return paren('\\ln K_0');
+      case 'logbesselk1': return paren('\\ln K_1');
+      case 'besselkratio': return paren('(K_0/K_1)');
+      case 'lbeta': return { tex: '\\ln B' + delim('(', `${arg(0)}, ${arg(1)}`, ')'), kind: 'call' };
       case 'expect':
         return { tex: `\\mathbb{E}_{${this.opts.expectationSubscript ?? '\\theta'}}` + delim('[', arg(), ']'), kind: 'call' };
       default: {

@@ -32,6 +32,11 @@ describe('densityFromLogDensity', () => {
     expect(printLatex(p)).toBe('\\frac{e^{\\kappa \\, \\cos(x - \\mu)}}{2 \\pi \\, I_0(\\kappa)}');
   });
 
+  it('turns lognormcdf into a Phi factor (skew-normal)', () => {
+    const p = densityFromLogDensity(parse('log(2) - x^2/2 - log(2*pi)/2 + lognormcdf(a*x)'));
+    expect(printLatex(p)).toBe('\\frac{2 \\, \\Phi(a x) \\, e^{-\\frac{x^{2}}{2}}}{\\sqrt{2 \\pi}}');
+  });
+
   it('distributes a coefficient over a sum of logs (Weibull)', () => {
     const p = densityFromLogDensity(parse('log(k) - log(lam) + (k-1)*(log(x)-log(lam)) - (x/lam)^k'));
     expect(printLatex(p, { symbols: { lam: '\\lambda' } })).toBe('\\frac{k x^{k - 1} e^{-\\left(\\frac{x}{\\lambda}\\right)^{k}}}{\\lambda \\lambda^{k - 1}}');
