@@ -10,7 +10,7 @@ import type { FamilySpec } from '../declare/types.js';
 import { deriveFamily } from '../derive/deriveFamily.js';
 import type { Derivation } from '../derive/types.js';
 import { compileFamily } from '../compile/compileFamily.js';
-import { nearbyNormalizationProblem, normalizationProblem, singularMetricProblem } from '../compile/guards.js';
+import { isExtremePoint, nearbyNormalizationProblem, normalizationProblem, singularMetricProblem } from '../compile/guards.js';
 import { parseFlags, parseParams, requireString, type FlagKind, type ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
 
@@ -55,9 +55,13 @@ export function guardPoint(fam: LoadedFamily, theta: ArrayLike<number>, what: st
   if (problem === undefined) {
     const names = fam.compiled.paramNames;
     const at = names.map((n, i) => `${n}=${theta[i]}`).join(', ');
-    problem = normalizationProblem(fam.derivation, theta, at);
-    if (problem === null) problem = nearbyNormalizationProblem(fam.derivation, theta, at);
-    if (problem === null) problem = singularMetricProblem(fam.compiled.fisher(theta), names, at);
+    // At extreme points the quadratures and metric entries may under/overflow: the verbs' numeric
+    // checks name the failing entry there instead (see isExtremePoint).
+    problem = isExtremePoint(theta)
+      ? null
+      : (normalizationProblem(fam.derivation, theta, at) ??
+        nearbyNormalizationProblem(fam.derivation, theta, at) ??
+        singularMetricProblem(fam.compiled.fisher(theta), names, at));
     cache.set(key, problem);
   }
   if (problem) throw new FamilyError([{ file: fam.spec.file, message: `${what}: ${problem}` }]);

@@ -70,6 +70,20 @@ export function normalizationAt(d: Derivation, theta: ArrayLike<number>, status?
   return Math.exp(logNormaliser(t.info, t.lSample, theta, undefined, status));
 }
 
+/**
+ * True when some parameter is so small or so large (|θ_i| outside [1e-30, 1e30]) that quadrature of
+ * the density and the metric's entries may underflow or overflow: the guards then stay silent and the
+ * verbs' own numeric checks (src/cli/outputCheck.ts) name the entry that failed, instead of a guard
+ * blaming the family (normal at σ = 1e-150 is normalised; its quadrature just cannot resolve the peak).
+ */
+export function isExtremePoint(theta: ArrayLike<number>): boolean {
+  for (let i = 0; i < theta.length; i++) {
+    const a = Math.abs(theta[i]);
+    if (a !== 0 && (a < 1e-30 || a > 1e30)) return true;
+  }
+  return false;
+}
+
 /** The normalisation problem at θ as one sentence, or null when |∫p − 1| ≤ NORMALIZATION_TOL. */
 export function normalizationProblem(d: Derivation, theta: ArrayLike<number>, at: string): string | null {
   const status = { converged: true };
