@@ -546,6 +546,9 @@ export const SAMPLERS: Readonly<Record<string, Sampler>> = Object.freeze(
   }),
 );
 
+/** The samplers of {@link SAMPLERS} whose draws are vectors (Float64Array) rather than numbers. */
+export const VECTOR_SAMPLERS: ReadonlySet<string> = new Set(['dirichlet', 'mvnormal2']);
+
 /**
  * null when `args` are valid for sampler `name` (arity and parameter domain), else a message.
  * @example checkSamplerArgs('gamma', [2, -1]) // returns 'gamma: rate must be > 0 (got -1)'
@@ -598,7 +601,7 @@ export function checkSamplerArgs(name: string, args: ArrayLike<number>): string 
  */
 export function fillSamples(name: string, rng: Rng, args: ArrayLike<number>, out: Float64Array): Float64Array {
   const f = SAMPLERS[name];
-  if (!f || name === 'dirichlet' || name === 'mvnormal2') throw new RangeError(`no scalar sampler '${name}'`);
+  if (!f || VECTOR_SAMPLERS.has(name)) throw new RangeError(`no scalar sampler '${name}'`);
   const n = out.length;
   if (name === 'gamma' && args[0] >= 1 && args[0] < Infinity && args[1] > 0 && args[1] < Infinity) {
     // hoisted constants, no per-draw argument checks
@@ -617,7 +620,7 @@ export function fillSamples(name: string, rng: Rng, args: ArrayLike<number>, out
 export function sampleMany(name: string, rng: Rng, args: ArrayLike<number>, n: number): Float64Array | Float64Array[] {
   const f = SAMPLERS[name];
   if (!f) throw new RangeError(`unknown sampler '${name}'`);
-  if (name === 'dirichlet' || name === 'mvnormal2') {
+  if (VECTOR_SAMPLERS.has(name)) {
     const out: Float64Array[] = [];
     for (let i = 0; i < n; i++) out.push(f(rng, args) as Float64Array);
     return out;

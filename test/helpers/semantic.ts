@@ -16,20 +16,12 @@ import type { Expr, FamilySpec } from '../../src/declare/types.js';
 import type { DerivationDocument, DocEquation } from '../../src/report/derivation/derivationDocument.js';
 import { parseLatex, type Parsed } from '../../src/report/latex/parseLatex.js';
 import { symbolTex } from '../../src/report/latex/printLatex.js';
+import { rng } from '../derive/helpers.js';
 
 type Value = number | number[][];
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32), shared with the derive tests. */
+export { rng };
 
 /** A random point of the parameter domain (rejection against the family's constraints). */
 export function domainPoint(spec: FamilySpec, rnd: () => number): number[] {

@@ -5,7 +5,7 @@
  * exponential families). Results depend on (seed, t) only, so any split of trials over workers
  * gives identical numbers.
  */
-import { createRng, fillSamples, SAMPLERS, type Rng } from '../../core/random.js';
+import { createRng, fillSamples, SAMPLERS, VECTOR_SAMPLERS, type Rng } from '../../core/random.js';
 import type { DataPoint } from '../../core/types.js';
 import type { ParamDomain } from '../../declare/types.js';
 import {
@@ -91,7 +91,7 @@ export function drawFunction(src: SamplerSource, theta: readonly number[], model
   const scalarBuf = (n: number) => (buf.length === n ? buf : (buf = new Float64Array(n)));
   switch (src.kind) {
     case 'builtin': {
-      const vector = src.method === 'dirichlet' || src.method === 'mvnormal2';
+      const vector = VECTOR_SAMPLERS.has(src.method);
       const f = SAMPLERS[src.method];
       if (vector) return (rng, n) => Array.from({ length: n }, () => f(rng, src.args) as DataPoint);
       return (rng, n) => fillSamples(src.method, rng, src.args, scalarBuf(n));
