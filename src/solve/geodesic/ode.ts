@@ -188,62 +188,91 @@ export function resolveOdeOptions(n: number, t0: number, t1: number, opts: OdeOp
 }
 
 /**
- * Integrates y' = f(t, y) from t0 to t1 with DOPRI5. Never throws for numerical trouble:
- * the result's `status` says whether t1 was reached.
- * @param f right-hand side, writes into dy
- * @param y0 initial state (not modified)
- * @example
- * // y' = y, y(0) = 1 → y(1) = e
- * dormandPrince((t, y, dy) => { dy[0] = y[0]; }, 0, Float64Array.of(1), 1).y[0]  // returns 2.718281828459...
+ * One embedded Runge–Kutta pair as {@link integrateEmbedded} drives it: the pair owns its stage
+ * slopes; the driver owns the states, the step-size control and the domain and event handling.
  */
-export function dormandPrince(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: number, opts: OdeOptions = {}): OdeResult {
+export interface EmbeddedPair<Seg extends { readonly told: number }> {
+  /** Order used by the initial-step heuristic (HINIT's exponent 1/order). */
+  readonly order: number;
+  /** Step-size controller: h_new = h / fac with fac = clamp(err^exponent / errOld^beta / 0.9, facLow, facHigh) on acceptance, h / min(facHigh, err^exponent / 0.9) on rejection. */
+  readonly exponent: number;
+  readonly beta: number;
+  readonly facLow: number;
+  readonly facHigh: number;
+  /** Slope at the current state (FSAL: refreshed by {@link accept}). The driver fills it at t0. */
+  slope0(): Float64Array;
+  /** Scratch slope the initial-step heuristic may overwrite. */
+  scratch(): Float64Array;
+  /**
+   * One trial step from (t, y) by hs ending at tEnd: writes the new state into ynew (stage states
+   * go through ytmp) and the slope there into the pair's last slope. Returns the error norm over
+   * the first m components, or a non-finite number when the new state or its slope is not finite.
+   */
+  attempt(t: number, hs: number, tEnd: number, y: Float64Array, ynew: Float64Array, ytmp: Float64Array): number;
+  /** Interpolation data of the step just attempted (before {@link accept}). */
+  segment(t: number, hs: number, y: Float64Array, ynew: Float64Array, ytmp: Float64Array): Seg;
+  evalSegment(seg: Seg, n: number, t: number, out: Float64Array): void;
+  /** The step is accepted: the last slope becomes the first (FSAL). */
+  accept(): void;
+}
+
+/**
+ * Adaptive driver shared by DOPRI5 and DOP853: Hairer's initial step, step acceptance and
+ * rejection, non-finite states, domain crossings located on the step's interpolant, events and
+ * dense output. Never throws for numerical trouble: the result's `status` says whether t1 was reached.
+ */
+export function integrateEmbedded<Seg extends { readonly told: number }>(
+  makePair: (f: OdeRhs, n: number, atol: Float64Array, rtol: number, m: number) => EmbeddedPair<Seg>,
+  f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: number, opts: OdeOptions,
+): OdeResult {
   const n = y0.length;
   const { rtol, atol, m, maxSteps, dir, hmax, check } = resolveOdeOptions(n, t0, t1, opts);
   const span = t1 - t0;
-  const segments: Segment[] | null = opts.dense ? [] : null;
+  const segments: Seg[] | null = opts.dense ? [] : null;
+  let evaluations = 0;
+  const fc: OdeRhs = (t, yy, dy) => {
+    evaluations++;
+    f(t, yy, dy);
+  };
+  const pair = makePair(fc, n, atol, rtol, m);
 
   let y = Float64Array.from(y0);
   let ynew = new Float64Array(n);
   const ytmp = new Float64Array(n);
-  const k1 = new Float64Array(n), k2 = new Float64Array(n), k3 = new Float64Array(n), k4 = new Float64Array(n);
-  const k5 = new Float64Array(n), k6 = new Float64Array(n);
-  let k7 = new Float64Array(n);
-  let kk1 = k1;
-  let evaluations = 0;
 
   const result = (status: OdeStatus, t: number, yy: Float64Array, steps: number, rejected: number, message?: string): OdeResult => {
     const r: OdeResult = { converged: status === 'ok', status, t, y: yy, steps, rejected, evaluations, message };
-    if (segments) r.dense = denseFromSegments(segments, n, t0, t, evalSegment);
+    if (segments) r.dense = denseFromSegments(segments, n, t0, t, pair.evalSegment);
     return r;
   };
 
   if (span === 0) return result('ok', t0, y, 0, 0);
-  f(t0, y, kk1);
-  evaluations++;
+  const k0 = pair.slope0();
+  fc(t0, y, k0);
 
   // Initial step (Hairer's HINIT).
   let h: number;
   if (opts.h0 !== undefined) h = Math.abs(opts.h0);
   else {
+    const k1 = pair.scratch();
     let dnf = 0, dny = 0;
     for (let i = 0; i < m; i++) {
       const sk = atol[i] + rtol * Math.abs(y[i]);
-      dnf += (kk1[i] / sk) ** 2;
+      dnf += (k0[i] / sk) ** 2;
       dny += (y[i] / sk) ** 2;
     }
     h = dnf <= 1e-10 || dny <= 1e-10 ? 1e-6 : Math.sqrt(dny / dnf) * 0.01;
     h = Math.min(h, hmax);
-    for (let i = 0; i < n; i++) ytmp[i] = y[i] + dir * h * kk1[i];
-    f(t0 + dir * h, ytmp, k2);
-    evaluations++;
+    for (let i = 0; i < n; i++) ytmp[i] = y[i] + dir * h * k0[i];
+    fc(t0 + dir * h, ytmp, k1);
     let der2 = 0;
     for (let i = 0; i < m; i++) {
       const sk = atol[i] + rtol * Math.abs(y[i]);
-      der2 += ((k2[i] - kk1[i]) / sk) ** 2;
+      der2 += ((k1[i] - k0[i]) / sk) ** 2;
     }
     der2 = Math.sqrt(der2) / h;
     const der12 = Math.max(Math.abs(der2), Math.sqrt(dnf));
-    const h1 = der12 <= 1e-15 || !Number.isFinite(der12) ? Math.max(1e-6, Math.abs(h) * 1e-3) : (0.01 / der12) ** (1 / 5);
+    const h1 = der12 <= 1e-15 || !Number.isFinite(der12) ? Math.max(1e-6, Math.abs(h) * 1e-3) : (0.01 / der12) ** (1 / pair.order);
     h = Math.min(100 * Math.abs(h), h1, hmax);
     if (!Number.isFinite(h) || h <= 0) h = Math.min(1e-3 * Math.abs(span), hmax);
   }
@@ -255,6 +284,7 @@ export function dormandPrince(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: 
   let lastRejected = false;
   const hmin = 1e-14 * Math.max(1, Math.abs(t0), Math.abs(t1));
   const crossingFloor = crossingStepFloor(t0, t1);
+  const { exponent, beta, facLow, facHigh } = pair;
 
   while (steps + rejected < maxSteps) {
     let last = false;
@@ -263,40 +293,9 @@ export function dormandPrince(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: 
       last = true;
     }
     const hs = dir * h;
-    for (let i = 0; i < n; i++) ytmp[i] = y[i] + hs * A21 * kk1[i];
-    f(t + C2 * hs, ytmp, k2);
-    for (let i = 0; i < n; i++) ytmp[i] = y[i] + hs * (A31 * kk1[i] + A32 * k2[i]);
-    f(t + C3 * hs, ytmp, k3);
-    for (let i = 0; i < n; i++) ytmp[i] = y[i] + hs * (A41 * kk1[i] + A42 * k2[i] + A43 * k3[i]);
-    f(t + C4 * hs, ytmp, k4);
-    for (let i = 0; i < n; i++) ytmp[i] = y[i] + hs * (A51 * kk1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
-    f(t + C5 * hs, ytmp, k5);
-    for (let i = 0; i < n; i++) ytmp[i] = y[i] + hs * (A61 * kk1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
-    const tph = last ? t1 : t + hs;
-    f(tph, ytmp, k6);
-    for (let i = 0; i < n; i++) ynew[i] = y[i] + hs * (A71 * kk1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
-    f(tph, ynew, k7);
-    evaluations += 6;
+    const err = pair.attempt(t, hs, last ? t1 : t + hs, y, ynew, ytmp);
 
-    let err = 0;
-    let finite = true;
-    for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(ynew[i]) || !Number.isFinite(k7[i])) {
-        finite = false;
-        break;
-      }
-    }
-    if (finite) {
-      for (let i = 0; i < m; i++) {
-        const e = hs * (E1 * kk1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
-        const sk = atol[i] + rtol * Math.max(Math.abs(y[i]), Math.abs(ynew[i]));
-        err += (e / sk) ** 2;
-      }
-      err = Math.sqrt(err / m);
-      if (!Number.isFinite(err)) finite = false;
-    }
-
-    if (!finite) {
+    if (!Number.isFinite(err)) {
       rejected++;
       lastRejected = true;
       h *= 0.25;
@@ -307,12 +306,8 @@ export function dormandPrince(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: 
       continue;
     }
 
-    // PI step-size control (Hairer's DOPRI5 defaults: beta = 0.04, safety 0.9).
-    const fac11 = err ** 0.17;
-    let fac = fac11 / errOld ** 0.04 / 0.9;
-    fac = Math.max(1 / 10, Math.min(5, fac)); // hnew = h / fac ∈ [h/5, 10h]
+    const fac11 = err ** exponent;
     if (err <= 1) {
-      // accept
       if (check) {
         const msg = check(ynew);
         if (msg !== null) {
@@ -324,8 +319,8 @@ export function dormandPrince(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: 
             h = Math.max(h * 0.25, crossingFloor * 0.5);
             continue;
           }
-          const seg = makeSegment(y, ynew, kk1, k3, k4, k5, k6, k7, n, t, hs);
-          const tc = locateDomainExit(seg, n, t, hs, check, evalSegment, ytmp);
+          const seg = pair.segment(t, hs, y, ynew, ytmp);
+          const tc = locateDomainExit(seg, n, t, hs, check, pair.evalSegment, ytmp);
           if (segments) segments.push(seg);
           return result('domain', tc, Float64Array.from(ytmp), steps + 1, rejected, check(ytmp) ?? msg);
         }
@@ -334,13 +329,14 @@ export function dormandPrince(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: 
         const ev = opts.event(t, y, last ? t1 : t + hs, ynew);
         if (ev) return result('domain', ev.t, Float64Array.from(ev.y), steps + 1, rejected, ev.message);
       }
-      if (segments) segments.push(makeSegment(y, ynew, kk1, k3, k4, k5, k6, k7, n, t, hs));
+      if (segments) segments.push(pair.segment(t, hs, y, ynew, ytmp));
+      // PI control (Hairer): beta = 0 gives the plain controller.
+      const fac = Math.max(facLow, Math.min(facHigh, fac11 / errOld ** beta / 0.9));
       errOld = Math.max(err, 1e-4);
       steps++;
       t = last ? t1 : t + hs;
-      // FSAL: k7 becomes k1 of the next step
       const tmpY = y; y = ynew; ynew = tmpY;
-      const tmpK = kk1; kk1 = k7; k7 = tmpK;
+      pair.accept();
       if (last) return result('ok', t1, y, steps, rejected);
       let hnew = h / fac;
       if (lastRejected) hnew = Math.min(hnew, h);
@@ -349,11 +345,71 @@ export function dormandPrince(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: 
     } else {
       rejected++;
       lastRejected = true;
-      h = h / Math.min(5, fac11 / 0.9);
+      h = h / Math.min(facHigh, fac11 / 0.9);
       if (h < hmin) return result('stalled', t, y, steps, rejected, `step size underflow near t=${t}`);
     }
   }
   return result('max-steps', t, y, steps, rejected, `more than ${maxSteps} steps`);
+}
+
+/**
+ * Integrates y' = f(t, y) from t0 to t1 with DOPRI5. Never throws for numerical trouble:
+ * the result's `status` says whether t1 was reached.
+ * @param f right-hand side, writes into dy
+ * @param y0 initial state (not modified)
+ * @example
+ * // y' = y, y(0) = 1 → y(1) = e
+ * dormandPrince((t, y, dy) => { dy[0] = y[0]; }, 0, Float64Array.of(1), 1).y[0]  // returns 2.718281828459...
+ */
+export function dormandPrince(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: number, opts: OdeOptions = {}): OdeResult {
+  return integrateEmbedded(dopri5Pair, f, t0, y0, t1, opts);
+}
+
+/** The Dormand–Prince 5(4) pair: 6 new stages a step, PI control (beta 0.04), h_new ∈ [h/5, 10h]. */
+function dopri5Pair(f: OdeRhs, n: number, atol: Float64Array, rtol: number, m: number): EmbeddedPair<Segment> {
+  let k1 = new Float64Array(n);
+  const k2 = new Float64Array(n), k3 = new Float64Array(n), k4 = new Float64Array(n);
+  const k5 = new Float64Array(n), k6 = new Float64Array(n);
+  let k7 = new Float64Array(n);
+  return {
+    order: 5, exponent: 0.17, beta: 0.04, facLow: 1 / 10, facHigh: 5,
+    slope0: () => k1,
+    scratch: () => k2,
+    attempt: (t, hs, tph, y, ynew, ytmp) => step5(f, n, m, atol, rtol, t, hs, tph, y, ynew, ytmp, k1, k2, k3, k4, k5, k6, k7),
+    segment: (t, hs, y, ynew) => makeSegment(y, ynew, k1, k3, k4, k5, k6, k7, n, t, hs),
+    evalSegment,
+    accept() {
+      const tmp = k1; k1 = k7; k7 = tmp;
+    },
+  };
+}
+
+/** One DOPRI5 trial step (see {@link EmbeddedPair.attempt}); k1 is the slope at y, k7 receives the slope at ynew. */
+function step5(
+  f: OdeRhs, n: number, m: number, atol: Float64Array, rtol: number, t: number, hs: number, tph: number,
+  y: Float64Array, ynew: Float64Array, ytmp: Float64Array,
+  k1: Float64Array, k2: Float64Array, k3: Float64Array, k4: Float64Array, k5: Float64Array, k6: Float64Array, k7: Float64Array,
+): number {
+  for (let i = 0; i < n; i++) ytmp[i] = y[i] + hs * A21 * k1[i];
+  f(t + C2 * hs, ytmp, k2);
+  for (let i = 0; i < n; i++) ytmp[i] = y[i] + hs * (A31 * k1[i] + A32 * k2[i]);
+  f(t + C3 * hs, ytmp, k3);
+  for (let i = 0; i < n; i++) ytmp[i] = y[i] + hs * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
+  f(t + C4 * hs, ytmp, k4);
+  for (let i = 0; i < n; i++) ytmp[i] = y[i] + hs * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
+  f(t + C5 * hs, ytmp, k5);
+  for (let i = 0; i < n; i++) ytmp[i] = y[i] + hs * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
+  f(tph, ytmp, k6);
+  for (let i = 0; i < n; i++) ynew[i] = y[i] + hs * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
+  f(tph, ynew, k7);
+  for (let i = 0; i < n; i++) if (!Number.isFinite(ynew[i]) || !Number.isFinite(k7[i])) return NaN;
+  let err = 0;
+  for (let i = 0; i < m; i++) {
+    const e = hs * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
+    const sk = atol[i] + rtol * Math.max(Math.abs(y[i]), Math.abs(ynew[i]));
+    err += (e / sk) ** 2;
+  }
+  return Math.sqrt(err / m);
 }
 
 function makeSegment(
