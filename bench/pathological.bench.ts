@@ -12,21 +12,7 @@ import { deriveFamilyWith } from '../src/derive/deriveFamily.js';
 import { compileFamily } from '../src/compile/compileFamily.js';
 import { derivationDocument } from '../src/report/derivation/derivationDocument.js';
 import { dagSize, size } from '../src/derive/build.js';
-
-function familyWith(extra: string): string {
-  return [
-    'name: patho',
-    'title: pathological',
-    'params:',
-    "  - { name: mu, domain: real, tex: '\\mu' }",
-    "  - { name: sigma, domain: positive, tex: '\\sigma' }",
-    'variables: [x]',
-    'support: real',
-    `logDensity: "-log(sigma) - (x - mu)^2/(2*sigma^2) + ${extra}"`,
-  ].join('\n');
-}
-const nestedLog = (n: number) => Array.from({ length: n }).reduce<string>((e) => `log(1 + ${e})`, 'sigma');
-const product = (k: number) => ['sigma', ...Array.from({ length: k - 1 }, (_, i) => `(sigma + ${i + 1})`)].join('*');
+import { familyWith, nestedLog, product } from '../test/helpers/pathological.js';
 
 const t0 = performance.now();
 deriveFamilyWith(loadFamily('normal'));

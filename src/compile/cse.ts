@@ -18,6 +18,7 @@
 import type { MathNode } from 'mathjs';
 import { UnsupportedError } from '../core/errors.js';
 import { BUILTIN_CONSTANTS, FUNCTIONS } from '../core/functions.js';
+import { applyBinary, BINARY_OPS, type BinaryOp } from '../core/evaluate.js';
 import { FUNCTION_TABLE, functionKey } from './functionTable.js';
 
 /** Input arrays a generated closure may read: θ, data x, a second θ (`to` of KL), expectation values. */
@@ -26,7 +27,7 @@ export type InputKind = 't' | 'x' | 'u' | 'e';
 export type IRNode =
   | { readonly op: 'const'; readonly value: number }
   | { readonly op: 'in'; readonly kind: InputKind; readonly index: number }
-  | { readonly op: 'add' | 'sub' | 'mul' | 'div' | 'pow'; readonly args: readonly [number, number] }
+  | { readonly op: BinaryOp; readonly args: readonly [number, number] }
   | { readonly op: 'neg'; readonly args: readonly [number] }
   | { readonly op: 'call'; readonly fn: string; readonly args: readonly number[] };
 
@@ -55,28 +56,16 @@ type AnyNode = MathNode & {
   content?: MathNode;
 };
 
-const BINARY: Readonly<Record<string, 'add' | 'sub' | 'mul' | 'div' | 'pow'>> = Object.freeze({
-  __proto__: null,
-  add: 'add',
-  subtract: 'sub',
-  multiply: 'mul',
-  divide: 'div',
-  pow: 'pow',
-} as unknown as Record<string, 'add' | 'sub' | 'mul' | 'div' | 'pow'>);
 
 /** Applies one IR operation to numbers (the semantics generated code implements). */
 export function applyOp(node: IRNode, a: number, b: number, rest?: readonly number[]): number {
   switch (node.op) {
     case 'add':
-      return a + b;
     case 'sub':
-      return a - b;
     case 'mul':
-      return a * b;
     case 'div':
-      return a / b;
     case 'pow':
-      return b === 2 ? a * a : Math.pow(a, b);
+      return applyBinary(node.op, a, b);
     case 'neg':
       return -a;
     case 'call':
@@ -142,7 +131,7 @@ export class IRBuilder {
     return Number.isFinite(r) ? this.constant(r) : undefined;
   }
 
-  binary(op: 'add' | 'sub' | 'mul' | 'div' | 'pow', a: number, b: number): number {
+  binary(op: BinaryOp, a: number, b: number): number {
     const ca = this.constValue(a);
     const cb = this.constValue(b);
     // Exact identities only.
@@ -240,8 +229,8 @@ export class IRBuilder {
         if (args.length === 1) {
           if (fn === 'unaryPlus') return this.add(args[0]);
           if (fn === 'unaryMinus') return this.neg(this.add(args[0]));
-        } else if (args.length === 2 && Object.hasOwn(BINARY, fn)) {
-          return this.binary(BINARY[fn], this.add(args[0]), this.add(args[1]));
+        } else if (args.length === 2 && Object.hasOwn(BINARY_OPS, fn)) {
+          return this.binary(BINARY_OPS[fn], this.add(args[0]), this.add(args[1]));
         }
         throw new UnsupportedError(`compile: operator "${fn}" is not allowed`);
       }

@@ -58,21 +58,38 @@ function specialFor(name: string, nargs: number): (...args: number[]) => number 
   return SPECIAL[name];
 }
 
-function binary(fn: string, a: number, b: number): number {
-  switch (fn) {
+/** The five binary arithmetic operators, by their IR names. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow';
+
+/** mathjs operator function name → IR operator (the only binary operators a family file may use). */
+export const BINARY_OPS: Readonly<Record<string, BinaryOp>> = Object.freeze({
+  __proto__: null,
+  add: 'add',
+  subtract: 'sub',
+  multiply: 'mul',
+  divide: 'div',
+  pow: 'pow',
+} as unknown as Record<string, BinaryOp>);
+
+/** a op b: the arithmetic the evaluator, the constant folder and generated code share (x^2 is x·x). */
+export function applyBinary(op: BinaryOp, a: number, b: number): number {
+  switch (op) {
     case 'add':
       return a + b;
-    case 'subtract':
+    case 'sub':
       return a - b;
-    case 'multiply':
+    case 'mul':
       return a * b;
-    case 'divide':
+    case 'div':
       return a / b;
     case 'pow':
       return b === 2 ? a * a : Math.pow(a, b);
-    default:
-      throw new UnsupportedError(`evaluate: operator "${fn}" is not allowed`);
   }
+}
+
+function binary(fn: string, a: number, b: number): number {
+  if (!Object.hasOwn(BINARY_OPS, fn)) throw new UnsupportedError(`evaluate: operator "${fn}" is not allowed`);
+  return applyBinary(BINARY_OPS[fn], a, b);
 }
 
 /**

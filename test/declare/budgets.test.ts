@@ -8,22 +8,7 @@ import { FamilyError } from '../../src/core/errors.js';
 import { listFamilies, loadFamily } from '../../src/node/loadFamily.js';
 import { parseFamily } from '../../src/declare/parseFamily.js';
 import { EXPRESSION_BUDGET, tryParseExpression } from '../../src/declare/whitelist.js';
-
-/** A normal-like family with an extra term in the log-density (line 8). */
-export function familyWith(extra: string, field: 'logDensity' | 'constraint' = 'logDensity'): string {
-  return [
-    'name: budget',
-    'title: budget test',
-    'params:',
-    "  - { name: mu, domain: real, tex: '\\mu' }",
-    "  - { name: sigma, domain: positive, tex: '\\sigma' }",
-    'variables: [x]',
-    'support: real',
-    field === 'logDensity'
-      ? `logDensity: "-log(sigma) - (x - mu)^2/(2*sigma^2) + ${extra}"`
-      : `logDensity: "-log(sigma) - (x - mu)^2/(2*sigma^2)"\nconstraints: ["${extra}"]`,
-  ].join('\n');
-}
+import { familyWith } from '../helpers/pathological.js';
 
 function refusal(text: string): FamilyError {
   let err: unknown;

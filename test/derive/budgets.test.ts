@@ -20,22 +20,7 @@ import { ONE, ZERO, add, dagSize, depth, div, key, mul, num, same, size, strip, 
 import { simplify } from '../../src/derive/simplify.js';
 import { derivationDocument } from '../../src/report/derivation/derivationDocument.js';
 import type { Derivation } from '../../src/derive/types.js';
-
-function familyWith(extra: string): string {
-  return [
-    'name: budget',
-    'title: budget test',
-    'params:',
-    "  - { name: mu, domain: real, tex: '\\mu' }",
-    "  - { name: sigma, domain: positive, tex: '\\sigma' }",
-    'variables: [x]',
-    'support: real',
-    `logDensity: "-log(sigma) - (x - mu)^2/(2*sigma^2) + ${extra}"`,
-  ].join('\n');
-}
-
-const nestedLog = (n: number) => Array.from({ length: n }).reduce<string>((e) => `log(1 + ${e})`, 'sigma');
-const product = (k: number) => ['sigma', ...Array.from({ length: k - 1 }, (_, i) => `(sigma + ${i + 1})`)].join('*');
+import { familyWith, nestedLog, product } from '../helpers/pathological.js';
 
 /** Compiled score and Hessian vs central differences of the compiled log-density (Richardson-extrapolated). */
 function agreeWithFd(d: Derivation, points: [number, number, number][]): number {

@@ -112,18 +112,27 @@ export function geodesicRhs(metric: Metric): (t: number, y: Float64Array, dy: Fl
   const v = new Float64Array(n);
   const gamma = new Float64Array(n * n * n);
   const acc = new Float64Array(n);
-  return (_t, y, dy) => {
-    for (let i = 0; i < n; i++) {
-      theta[i] = y[i];
-      v[i] = y[n + i];
-    }
-    metric.christoffel(theta, gamma);
-    contractChristoffel(gamma, v, n, acc);
-    for (let i = 0; i < n; i++) {
-      dy[i] = v[i];
-      dy[n + i] = -acc[i];
-    }
-  };
+  return (_t, y, dy) => geodesicFlow(metric, n, y, dy, theta, v, gamma, acc);
+}
+
+/**
+ * The geodesic equation at the state y = [θ, θ']: writes dy = [θ', −Γ(θ)[θ', θ']] and leaves θ, θ',
+ * Γ(θ) and the contraction Γ(θ)[θ', θ'] in the scratch arrays for callers that need more.
+ */
+export function geodesicFlow(
+  metric: Metric, n: number, y: Float64Array, dy: Float64Array,
+  theta: Float64Array, v: Float64Array, gamma: Float64Array, acc: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    theta[i] = y[i];
+    v[i] = y[n + i];
+  }
+  metric.christoffel(theta, gamma);
+  contractChristoffel(gamma, v, n, acc);
+  for (let i = 0; i < n; i++) {
+    dy[i] = v[i];
+    dy[n + i] = -acc[i];
+  }
 }
 
 /** checkPoint applied to the θ half of a state vector. */

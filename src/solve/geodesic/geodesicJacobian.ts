@@ -9,7 +9,7 @@
  * not the accuracy of the shooting solution (the residual is always computed from the geodesic).
  */
 import type { Metric } from '../../core/types.js';
-import { contractChristoffel, DEFAULT_RTOL, integrator, stateAtol, stateCheck, type OdeMethod } from './expMap.js';
+import { contractChristoffel, DEFAULT_RTOL, geodesicFlow, integrator, stateAtol, stateCheck, type OdeMethod } from './expMap.js';
 import type { OdeStatus } from './ode.js';
 
 /** Optional extension of Metric: ∂_m Γ^k_ij at index [m][k][i][j] (length n⁴). */
@@ -49,16 +49,7 @@ function variationalRhs(metric: Metric): (t: number, y: Float64Array, dy: Float6
   const dGamma = hasChristoffelDerivative(metric) ? new Float64Array(nn * nn) : null;
   const dv = new Float64Array(n);
   return (_t, y, dy) => {
-    for (let i = 0; i < n; i++) {
-      theta[i] = y[i];
-      v[i] = y[n + i];
-    }
-    metric.christoffel(theta, gamma);
-    contractChristoffel(gamma, v, n, acc);
-    for (let i = 0; i < n; i++) {
-      dy[i] = v[i];
-      dy[n + i] = -acc[i];
-    }
+    geodesicFlow(metric, n, y, dy, theta, v, gamma, acc);
     if (dGamma) (metric as MetricWithChristoffelDerivative).christoffelDerivative(theta, dGamma);
     const oT = 2 * n, oV = 2 * n + nn;
     for (let c = 0; c < n; c++) {
