@@ -18,7 +18,7 @@
 import type { MathNode } from 'mathjs';
 import { UnsupportedError } from '../core/errors.js';
 import { BUILTIN_CONSTANTS, FUNCTIONS } from '../core/functions.js';
-import { applyBinary, BINARY_OPS, type BinaryOp } from '../core/evaluate.js';
+import { applyBinary, BINARY_OPS, type AnyNode, type BinaryOp } from '../core/evaluate.js';
 import { FUNCTION_TABLE, functionKey } from './functionTable.js';
 
 /** Input arrays a generated closure may read: θ, data x, a second θ (`to` of KL), expectation values. */
@@ -46,16 +46,6 @@ export interface IR {
 
 /** Called for each `expect(f)` node met; returns the index of its expectation input. */
 export type ExpectHandler = (f: MathNode) => number;
-
-type AnyNode = MathNode & {
-  type: string;
-  value?: unknown;
-  name?: string;
-  fn?: unknown;
-  args?: MathNode[];
-  content?: MathNode;
-};
-
 
 /** Applies one IR operation to numbers (the semantics generated code implements). */
 export function applyOp(node: IRNode, a: number, b: number, rest?: readonly number[]): number {

@@ -15,11 +15,14 @@ import { BUILTIN_CONSTANTS, FUNCTIONS } from './functions.js';
 import { SPECIAL, psi2, psi3 } from './special.js';
 import { UnsupportedError } from './errors.js';
 
-type AnyNode = MathNode & {
+/** A mathjs node with the optional fields the walkers read. */
+export type AnyNode = MathNode & {
   type: string;
   value?: unknown;
   name?: string;
   fn?: unknown;
+  op?: string;
+  implicit?: boolean;
   args?: MathNode[];
   content?: MathNode;
 };

@@ -20,18 +20,8 @@ import { FamilyError } from '../core/errors.js';
 import type { FamilyProblem, SourceLocation } from '../core/errors.js';
 import { BUILTIN_CONSTANTS, FUNCTIONS } from '../core/functions.js';
 import { SPECIAL } from '../core/special.js';
+import type { AnyNode } from '../core/evaluate.js';
 import type { Expr } from './types.js';
-
-type AnyNode = MathNode & {
-  type: string;
-  value?: unknown;
-  name?: string;
-  fn?: unknown;
-  op?: string;
-  implicit?: boolean;
-  args?: MathNode[];
-  content?: MathNode;
-};
 
 const OPERATORS: ReadonlyMap<string, string> = new Map([
   ['add', '+'],

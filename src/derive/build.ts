@@ -9,19 +9,12 @@
  */
 import { ConstantNode, FunctionNode, OperatorNode, SymbolNode } from '../core/mathjs.js';
 import type { MathNode } from 'mathjs';
+import type { AnyNode } from '../core/evaluate.js';
 
 export type Expr = MathNode;
 
-/** Loose view of a mathjs node (fields read by the derive stage). */
-export type AnyNode = MathNode & {
-  type: string;
-  value?: unknown;
-  name?: string;
-  fn?: unknown;
-  op?: string;
-  args?: MathNode[];
-  content?: MathNode;
-};
+/** Loose view of a mathjs node (the fields the walkers read). */
+export type { AnyNode };
 
 const as = (n: Expr): AnyNode => n as AnyNode;
 

@@ -21,6 +21,7 @@ import type { IntegrateOptions } from '../../src/core/quadrature.js';
 import { checkPoint } from '../../src/declare/checkPoint.js';
 import { listFamilies, loadFamily } from '../../src/node/loadFamily.js';
 import type { Expr, FamilySpec } from '../../src/declare/types.js';
+import { rng } from '../derive/helpers.js';
 
 /** Parameter points per family (contract order). Every built-in family must be listed. */
 const POINTS: Readonly<Record<string, number[][]>> = {
@@ -45,18 +46,6 @@ const POINTS: Readonly<Record<string, number[][]>> = {
   dirichlet3: [[2, 3, 4], [1.5, 2, 2.5]],
   mvnormal2: [[0, 1, 1, 0.3, 2], [1, -1, 0.5, -0.2, 0.8]],
 };
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Fam {
   spec: FamilySpec;
