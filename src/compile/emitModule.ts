@@ -110,44 +110,38 @@ export function emitModule(d: Derivation, opts: EmitOptions): EmittedModule {
   const symbolicSecond = d.christoffel !== null && !hasExpect(flat(d.christoffel));
   if (symbolicSecond) thetaVector('christoffel', 'Γ^k_ij (second kind), index [k][i][j].', flat(d.christoffel));
   else if (functions.includes('fisher') && functions.includes('christoffelFirst')) {
-    blocks.push(`/** Γ^k_ij (second kind), index [k][i][j]: g^{kl} Γ_ij,l by pivoted Gaussian elimination per (i, j). */
+    blocks.push(`/** Γ^k_ij (second kind), index [k][i][j]: g^{kl} Γ_ij,l, one pivoted LU of g shared by the n² solves. */
 export function christoffel(theta: ArrayLike<number>, out?: Float64Array): Float64Array {
   const n = ${n};
   if (out === undefined) out = new Float64Array(n * n * n);
-  const g = fisher(theta);
+  const a = fisher(theta);
   const first = christoffelFirst(theta);
-  const a = new Float64Array(n * n);
-  const b = new Float64Array(n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) {
-      a.set(g);
-      for (let l = 0; l < n; l++) b[l] = first[(i * n + j) * n + l];
-      for (let c = 0; c < n; c++) {
-        let p = c;
-        for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[p * n + c])) p = r;
-        if (p !== c) {
-          for (let k = 0; k < n; k++) {
-            const t = a[c * n + k];
-            a[c * n + k] = a[p * n + k];
-            a[p * n + k] = t;
-          }
-          const t = b[c];
-          b[c] = b[p];
-          b[p] = t;
-        }
-        for (let r = c + 1; r < n; r++) {
-          const f = a[r * n + c] / a[c * n + c];
-          for (let k = c; k < n; k++) a[r * n + k] -= f * a[c * n + k];
-          b[r] -= f * b[c];
-        }
-      }
-      for (let r = n - 1; r >= 0; r--) {
-        let s = b[r];
-        for (let k = r + 1; k < n; k++) s -= a[r * n + k] * b[k];
-        b[r] = s / a[r * n + r];
-      }
-      for (let k = 0; k < n; k++) out[(k * n + i) * n + j] = b[k];
+  const piv = new Int32Array(n);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[p * n + c])) p = r;
+    piv[c] = p;
+    if (p !== c) for (let k = 0; k < n; k++) { const t = a[c * n + k]; a[c * n + k] = a[p * n + k]; a[p * n + k] = t; }
+    for (let r = c + 1; r < n; r++) {
+      const f = (a[r * n + c] /= a[c * n + c]);
+      for (let k = c + 1; k < n; k++) a[r * n + k] -= f * a[c * n + k];
     }
+  }
+  const b = new Float64Array(n);
+  for (let ij = 0; ij < n * n; ij++) {
+    for (let l = 0; l < n; l++) b[l] = first[ij * n + l];
+    for (let c = 0; c < n; c++) {
+      const p = piv[c];
+      if (p !== c) { const t = b[c]; b[c] = b[p]; b[p] = t; }
+      for (let r = c + 1; r < n; r++) b[r] -= a[r * n + c] * b[c];
+    }
+    for (let r = n - 1; r >= 0; r--) {
+      let s = b[r];
+      for (let k = r + 1; k < n; k++) s -= a[r * n + k] * b[k];
+      b[r] = s / a[r * n + r];
+    }
+    for (let k = 0; k < n; k++) out[k * n * n + ij] = b[k];
+  }
   return out;
 }`);
     functions.push('christoffel');
