@@ -49,6 +49,7 @@ export function samplerSource(spec: FamilySpec, compiled: CompiledFamily, theta:
   const sup = spec.support;
   try {
     if (sup.kind === 'nonnegint') return { kind: 'discrete', table: buildDiscrete((k) => ld(k), null) };
+    if (sup.kind === 'integers' && sup.hi === Infinity && Number.isFinite(sup.lo)) return { kind: 'discrete', table: buildDiscrete((k) => ld(k), null, sup.lo) };
     if (sup.kind === 'integers') {
       if (sup.hi - sup.lo > 1e7) throw new Error('more than 10⁷ support points');
       return { kind: 'discrete', table: buildDiscrete((k) => ld(k), Array.from({ length: sup.hi - sup.lo + 1 }, (_, i) => sup.lo + i)) };

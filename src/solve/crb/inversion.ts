@@ -256,15 +256,15 @@ export interface DiscreteTable {
   readonly values: number[];
   /** cum[k] = P(X ≤ values[k]). */
   readonly cum: number[];
-  /** For nonnegint supports: the tail continues at values[last] + 1, … by the pmf on demand. */
+  /** For supports lo, lo + 1, … without end: the tail continues at values[last] + 1, … by the pmf on demand. */
   readonly infinite: boolean;
 }
 
 /**
- * The cumulative pmf of `logpmf` on `values` (finite) or on 0, 1, 2, … (infinite: the table stops
- * where 1 − F < 1e-14 after the mode, or at 10⁶ terms).
+ * The cumulative pmf of `logpmf` on `values` (finite) or on from, from + 1, … (infinite, `from`
+ * default 0: the table stops where 1 − F < 1e-14 after the mode, or at 10⁶ terms).
  */
-export function buildDiscrete(logpmf: (k: number) => number, values: readonly number[] | null): DiscreteTable {
+export function buildDiscrete(logpmf: (k: number) => number, values: readonly number[] | null, from = 0): DiscreteTable {
   const cum: number[] = [];
   const vals: number[] = [];
   let s = 0;
@@ -287,7 +287,7 @@ export function buildDiscrete(logpmf: (k: number) => number, values: readonly nu
     return { kind: 'discrete', values: vals, cum: cum.map((c) => c / s), infinite: false };
   }
   let past = 0;
-  for (let k = 0; k < 1_000_000; k++) {
+  for (let k = from; k < from + 1_000_000; k++) {
     const p = Math.exp(logpmf(k));
     add(Number.isFinite(p) ? p : 0);
     vals.push(k);

@@ -230,6 +230,11 @@ export function fisherScoring(
   let residual = NaN;
   const resHistory: number[] = [];
   const escHistory: number[] = [];
+  // Scoring converges only linearly (the step uses F, not the observed information; with a frozen F
+  // the rate is set by how far θ̂ lies from the start): after two iterations that each cut the
+  // residual by less than 4×, switch to Newton steps (observed information, F as the fallback
+  // where it is not positive definite), which converge quadratically near the maximum.
+  let useNewton = newton;
   for (let it = 0; it < maxIt; it++) {
     if (refresh && it > 0) {
       model.fisher(theta, F);
@@ -253,8 +258,11 @@ export function fisherScoring(
       if (h.length === 6 && h.every((r, k) => k === 0 || r - h[k - 1] >= 0.3)) return noMle(it, escape(theta).i, residual);
       return result('converged', it, ll, residual);
     }
+    if (!useNewton && nh >= 2 && residual > 0.25 * resHistory[nh - 1] && resHistory[nh - 1] > 0.25 * resHistory[nh - 2]) {
+      useNewton = true;
+    }
     resHistory.push(residual);
-    if (newton) {
+    if (useNewton) {
       // observed information −∂ū/∂θ by central differences; used when positive definite
       for (let j = 0; j < d; j++) {
         const h = 1e-5 * Math.max(Math.abs(theta[j]), 1e-3);
