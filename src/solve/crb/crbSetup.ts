@@ -4,7 +4,7 @@
  *  - sampler: the declared built-in (arguments evaluated at θ) or transform; with none declared, the
  *    generic inversion sampler of one continuous variable (PINV-like table, u-error ≤ 1e-10) or the
  *    cumulative pmf of a discrete one; several variables without a sampler are an error;
- *  - MLE: the declared closed form (`mle:` block), else Fisher scoring from θ on the compiled score
+ *  - MLE: the declared closed form (`mle:` block), else Fisher scoring from near θ on the compiled score
  *    and metric — on the mean sufficient statistic when the family has an `expfam` block that
  *    reproduces the log-density at θ (checked at sampled points);
  *  - F(θ) from the compiled family, checked finite and positive definite.

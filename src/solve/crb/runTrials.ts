@@ -1,12 +1,13 @@
 /**
  * The per-trial Monte Carlo kernel shared by the in-process path and the worker threads: trial t
  * draws n observations from its own stream createRng(seed, t) and computes the MLE (the declared
- * closed form, else Fisher scoring from the true θ — on the mean sufficient statistic for
- * exponential families). Results depend on (seed, t) only, so any split of trials over workers
- * gives identical numbers.
+ * closed form, else Fisher scoring — on the mean sufficient statistic for exponential families —
+ * from a start about one standard error away from the true θ, drawn from the same stream).
+ * Results depend on (seed, t) only, so any split of trials over workers gives identical numbers.
  */
 import { createRng, fillSamples, SAMPLERS, VECTOR_SAMPLERS, type Rng } from '../../core/random.js';
 import type { DataPoint } from '../../core/types.js';
+import { cholesky, inverse } from '../../core/linalg.js';
 import type { ParamDomain } from '../../declare/types.js';
 import {
   instantiateMle,
@@ -143,6 +144,50 @@ export function drawFunction(src: SamplerSource, theta: readonly number[], model
   }
 }
 
+/**
+ * The start of Fisher scoring for one trial: θ plus a draw C·z/√n, z ~ N(0, I), C the Cholesky
+ * factor of F(θ)⁻¹ (the spread of an independent efficient estimate), halved towards θ until inside
+ * the domain. A trial's estimate so inherits no closeness to θ from its start: the engine has to
+ * find the maximum from about one standard error away, as it would from a data-driven start.
+ */
+function startPoint(theta: readonly number[], chol: Float64Array | false, n: number, rng: Rng, checkPoint: (t: ArrayLike<number>) => string | null): Float64Array {
+  const d = theta.length;
+  const start = Float64Array.from(theta);
+  if (!chol) return start;
+  const z = Array.from({ length: d }, () => rng.normal());
+  const delta = new Float64Array(d);
+  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) delta[i] += (chol[i * d + j] * z[j]) / Math.sqrt(n);
+  for (let h = 0; h < 40; h++) {
+    for (let i = 0; i < d; i++) start[i] = theta[i] + delta[i];
+    if (checkPoint(start) === null) return start;
+    for (let i = 0; i < d; i++) delta[i] *= 0.5;
+  }
+  return Float64Array.from(theta);
+}
+
+/**
+ * `model` with its Fisher matrix frozen at F(θ) (the chord method of setups with refreshFisher
+ * false): every thread, whatever model it rebuilt, then scores with the same matrix.
+ */
+function frozenFisher(model: LikelihoodModel, F: readonly number[]): LikelihoodModel {
+  const ldf = model.logDensityFactory;
+  const sf = model.scoreFactory;
+  return {
+    dim: model.dim,
+    ...(model.paramNames ? { paramNames: model.paramNames } : {}),
+    logDensity: (x, t) => model.logDensity(x, t),
+    score: (x, t, out) => model.score(x, t, out),
+    fisher: (_t, out) => {
+      const r = out ?? new Float64Array(F.length);
+      r.set(F);
+      return r;
+    },
+    checkPoint: (t) => model.checkPoint(t),
+    ...(ldf ? { logDensityFactory: (t: ArrayLike<number>) => ldf.call(model, t) } : {}),
+    ...(sf ? { scoreFactory: (t: ArrayLike<number>) => sf.call(model, t) } : {}),
+  };
+}
+
 /** The prepared kernel of an experiment: run(start, end) computes trials start..end−1. */
 export function trialKernel(setup: CrbSetup, model: LikelihoodModel | null, n: number, seed: number): (start: number, end: number) => TrialBlock {
   const d = setup.paramNames.length;
@@ -150,6 +195,8 @@ export function trialKernel(setup: CrbSetup, model: LikelihoodModel | null, n: n
   const closedForm = setup.closedForm ? instantiateMle(setup.closedForm) : null;
   const suffStats = setup.suffStats ? instantiateSuffStats(setup.suffStats) : null;
   if (!closedForm && !model) throw new Error('crb: a likelihood model is needed for Fisher scoring');
+  const chol = cholesky(inverse(setup.fisher, d), d);
+  const like = model && !setup.refreshFisher ? frozenFisher(model, setup.fisher) : model;
   return (start, end) => {
     const count = Math.max(0, end - start);
     const estimates = new Float64Array(count * d);
@@ -158,11 +205,12 @@ export function trialKernel(setup: CrbSetup, model: LikelihoodModel | null, n: n
     let method = '';
     let failure: string | null = null;
     for (let t = start; t < end; t++) {
-      const data = draw(createRng(seed, t), n);
-      const r = mle(model, data, {
+      const rng = createRng(seed, t);
+      const data = draw(rng, n);
+      const r = mle(like, data, {
         closedForm,
         suffStats,
-        start: setup.theta,
+        start: closedForm || !like ? setup.theta : startPoint(setup.theta, chol, n, rng, (th) => like.checkPoint(th)),
         domains: setup.domains,
         paramNames: setup.paramNames,
         refreshFisher: setup.refreshFisher,

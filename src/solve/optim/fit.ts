@@ -10,9 +10,12 @@
  * Steps: θ ← θ + t·H⁻¹ū with H the Fisher matrix (scoring, 'natgrad') or the observed information
  * from central differences of ū ('newton', when positive definite), t ≤ 1 capped so that positive
  * and unit parameters move at most 90% of the way to their boundary, then halved until ℓ rises by
- * the Armijo amount. Stops when √(ūᵀF⁻¹ū) < tol. A run whose iterate escapes towards the boundary
- * of the domain (a factor e²⁵ from the start for positive/unit parameters, 10¹³ scales for real
- * ones) while ℓ keeps rising has no maximiser in the domain: the result says
+ * the Armijo amount. After two iterations that each cut √(ūᵀF⁻¹ū) by less than 4× (scoring is
+ * only linearly convergent, slowly so with F frozen far from θ̂), scoring switches to Newton steps
+ * (observed information, F where that is not positive definite). Stops when √(ūᵀF⁻¹ū) < tol.
+ * A run whose iterate escapes towards the boundary of the domain (a factor e²⁵ from the start for
+ * positive/unit parameters, 10¹³ scales for real ones) while ℓ keeps rising has no maximiser in
+ * the domain: the result says
  * "no maximum likelihood estimate exists: …" (status 'no-mle') instead of reporting the escaped
  * point. Declared closed forms (`mle:` blocks) are used as they are (a boundary value such as
  * p̂ = 0 is still the estimator's value) or as the starting point of `fit`.
