@@ -147,10 +147,11 @@ export function drawFunction(src: SamplerSource, theta: readonly number[], model
 /**
  * The start of Fisher scoring for one trial: θ plus a draw C·z/√n, z ~ N(0, I), C the Cholesky
  * factor of F(θ)⁻¹ (the spread of an independent efficient estimate), halved towards θ until inside
- * the domain. A trial's estimate so inherits no closeness to θ from its start: the engine has to
- * find the maximum from about one standard error away, as it would from a data-driven start.
+ * the domain (`n` = 1 when `chol` already factors the bound of the whole sample). A trial's
+ * estimate so inherits no closeness to θ from its start: the engine has to find the maximum from
+ * about one standard error away, as it would from a data-driven start.
  */
-function startPoint(theta: readonly number[], chol: Float64Array | false, n: number, rng: Rng, checkPoint: (t: ArrayLike<number>) => string | null): Float64Array {
+export function startPoint(theta: readonly number[], chol: Float64Array | false, n: number, rng: Rng, checkPoint: (t: ArrayLike<number>) => string | null): Float64Array {
   const d = theta.length;
   const start = Float64Array.from(theta);
   if (!chol) return start;

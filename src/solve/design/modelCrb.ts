@@ -1,12 +1,13 @@
 /**
  * Cramér–Rao check for a model with covariates at a design: each trial draws y_k ~ family(ψ(θ, z_k))
  * at every design point (w_k observations at z_k, integer counts), fits θ by maximum likelihood
- * (the generic Fisher-scoring engine of src/solve/optim/fit.ts, started at the true θ), and the
+ * (the generic Fisher-scoring engine of src/solve/optim/fit.ts, started about one standard error
+ * from the true θ), and the
  * empirical covariance of the estimates is compared with the design's bound I(θ)⁻¹ through the
  * efficiency intervals of src/solve/crb/estimatorStats.ts.
  */
 import { ConvergenceError, UsageError } from '../../core/errors.js';
-import { inverse } from '../../core/linalg.js';
+import { cholesky, inverse } from '../../core/linalg.js';
 import { createRng } from '../../core/random.js';
 import type { DataPoint } from '../../core/types.js';
 import type { Design } from '../../declare/design.js';
@@ -14,7 +15,7 @@ import type { CompiledModel } from '../../compile/compileModel.js';
 import { designPoint } from '../../compile/compileModel.js';
 import type { FamilySpec } from '../../declare/types.js';
 import { samplerSource } from '../crb/crbSetup.js';
-import { drawFunction } from '../crb/runTrials.js';
+import { drawFunction, startPoint } from '../crb/runTrials.js';
 import { estimatorStats, type EstimatorStats } from '../crb/estimatorStats.js';
 import { fit, type LikelihoodModel } from '../optim/fit.js';
 
@@ -72,6 +73,8 @@ export function modelCrb(model: CompiledModel, baseSpec: FamilySpec, design: Des
   });
   const like = modelLikelihood(model, design);
   const rng = createRng(seed);
+  // each fit starts about one standard error from θ (a draw from N(θ, I⁻¹)), not at θ itself
+  const chol = cholesky(bound, p);
   const est = new Float64Array(trials * p);
   const ok = new Uint8Array(trials);
   let failed = 0;
@@ -88,7 +91,7 @@ export function modelCrb(model: CompiledModel, baseSpec: FamilySpec, design: Des
         data.push(Float64Array.from([...design.points.subarray(k * m, (k + 1) * m), ...yv]));
       }
     }
-    const r = fit(like, data, { start: theta, paramNames: model.paramNames });
+    const r = fit(like, data, { start: startPoint(Array.from(theta), chol, 1, rng, (t) => like.checkPoint(t)), paramNames: model.paramNames });
     if (r.converged && r.value.every(Number.isFinite)) {
       est.set(r.value, t * p);
       ok[t] = 1;
