@@ -196,6 +196,15 @@ describe('generic discrete sampler', () => {
     const xs = drawFunction(setup.sampler, setup.theta, compiled)(createRng(8, 0), 20_000) as Float64Array;
     expect(chiSquarePValue(xs, pmf, 0, 40)).toBeGreaterThan(P_MIN);
   });
+  it('a support {integers: [1, .inf]} (examples/families/ztpoisson.yaml) starts its table at 1: no draw below 1, χ² p > 1e-3', () => {
+    const { spec, compiled } = load(join(__dirname, '../../../examples/families/ztpoisson.yaml'));
+    const setup = crbSetup(spec, compiled, [lam]);
+    expect(setup.sampler.kind).toBe('discrete');
+    const xs = drawFunction(setup.sampler, setup.theta, compiled)(createRng(8, 1), 20_000) as Float64Array;
+    expect(Math.min(...xs)).toBe(1);
+    // pmf(k) above is P(X = k + 1)
+    expect(chiSquarePValue(xs, (k) => (k >= 1 ? pmf(k - 1) : 0), 1, 41)).toBeGreaterThan(P_MIN);
+  });
   it('the tail beyond the table is drawn by continuing the exact sum: a table cut after k = 2 still fits', () => {
     const logpmf = (k: number) => Math.log(pmf(k));
     const full = buildDiscrete(logpmf, null);
