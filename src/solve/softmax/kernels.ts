@@ -15,7 +15,7 @@
  * blocked over the summation index so that the active panels stay in the L1/L2 caches.
  */
 
-import { arenaOf, type WasmArena } from './wasmTiles.js';
+import { arenaOf } from './wasmTiles.js';
 
 /** Float storage accepted by the kernels. Arithmetic is always done in double precision. */
 export type Floats = Float64Array | Float32Array;
@@ -40,8 +40,8 @@ export function gemmNT(
   if (k > 0 && c instanceof Float64Array && a.buffer === c.buffer && b.buffer === c.buffer) {
     const arena = arenaOf(c.buffer);
     if (arena) {
-      gemmNTWasm(arena.strips, m, n, k, alpha, a.byteOffset + 8 * aOff, 8 * lda, b.byteOffset + 8 * bOff, 8 * ldb,
-        beta, c, cOff, ldc, lower, a, aOff, lda, b, bOff, ldb);
+      arena.kernels.gemm(m, n, k, alpha, a.byteOffset + 8 * aOff, 8 * lda, b.byteOffset + 8 * bOff, 8 * ldb,
+        beta, c.byteOffset + 8 * cOff, 8 * ldc, lower ? 1 : 0, arena.ws);
       return;
     }
   }
@@ -69,40 +69,6 @@ export function gemmNT(
           tileEdge(mi, nj, kl, alpha, a, ao, lda, b, bo, ldb, bt, c, co, ldc, lower ? i0 - j0 : 4);
         }
       }
-    }
-  }
-}
-
-/** Summation block of the SIMD path (large: the v128 tile amortises its stores over long dot products). */
-const KBW = 1024;
-
-/**
- * gemmNT over arena memory: WebAssembly SIMD strips of 4×2 tiles (2×2 and 1×2 for the last rows),
- * one call per strip of rows; scalar JS tiles for an odd last column and for the diagonal 4×4
- * blocks of a lower (SYRK) update.
- */
-function gemmNTWasm(
-  strips: WasmArena['strips'], m: number, n: number, k: number, alpha: number,
-  aByte: number, ldaB: number, bByte: number, ldbB: number,
-  beta: number, c: Float64Array, cOff: number, ldc: number, lower: boolean,
-  a: Floats, aOff: number, lda: number, b: Floats, bOff: number, ldb: number,
-): void {
-  const cByte = c.byteOffset + 8 * cOff, ldcB = 8 * ldc;
-  for (let k0 = 0; k0 < k; k0 += KBW) {
-    const kl = Math.min(KBW, k - k0);
-    const bt = k0 === 0 ? beta : 1;
-    for (let i0 = 0; i0 < m; ) {
-      const mi = m - i0 >= 4 ? 4 : m - i0 >= 2 ? 2 : 1;
-      const strip = mi === 4 ? strips.s4 : mi === 2 ? strips.s2 : strips.s1;
-      // Full 2-wide tiles: all of them, or (lower) those entirely left of the diagonal (j0 + 1 ≤ i0).
-      const nt = lower ? Math.floor(Math.min(n, i0) / 2) : Math.floor(n / 2);
-      if (nt > 0) strip(nt, kl, aByte + i0 * ldaB + 8 * k0, ldaB, bByte + 8 * k0, ldbB, cByte + i0 * ldcB, ldcB, alpha, bt);
-      const jEnd = lower ? Math.min(n, i0 + mi) : n;
-      for (let j0 = 2 * nt; j0 < jEnd; j0 += 4) {
-        const nj = Math.min(4, jEnd - j0);
-        tileEdge(mi, nj, kl, alpha, a, aOff + i0 * lda + k0, lda, b, bOff + j0 * ldb + k0, ldb, bt, c, cOff + i0 * ldc + j0, ldc, lower ? i0 - j0 : 4);
-      }
-      i0 += mi;
     }
   }
 }

@@ -1,12 +1,25 @@
 /**
- * WebAssembly SIMD (f64x2) micro-kernels for {@link gemmNT}, generated as bytes at load time by a
+ * WebAssembly SIMD (f64x2) kernels for the softmax fast path, generated as bytes at load time by a
  * tiny in-repo assembler (no toolchain, no committed binary).
  *
- * The module imports one linear memory `env.mem` and exports `tile` functions
- *   tileRxS(kl, ao, lda, bo, ldb, co, ldc, alpha, beta)
- * that compute C[r,s] ← β C[r,s] + α Σ_{p<kl} A[r,p] B[s,p] for an R×S block, where every address
- * and leading dimension is in BYTES (A[r,p] at ao + r*lda + 8p). The summation index runs two
- * doubles at a time in v128 accumulators; an odd tail uses v128.load64_zero. β = 0 does not read C.
+ * The module imports one linear memory `env.mem` (built in ONE place, {@link importSection}) and exports
+ *   gemm(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, lower, ws)
+ *     C[i,j] ← β C[i,j] + α Σ_p A[i,p] B[j,p] (0 ≤ i < m, 0 ≤ j < n; j ≤ i only when lower ≠ 0), every
+ *     address and leading dimension in BYTES. The whole macro-loop runs inside WebAssembly: for each
+ *     block of NC columns and KC summation indices, B is packed once into NR-wide k-major panels in
+ *     the scratch `ws` (WS_DOUBLES doubles, owned by the caller: one per arena or per thread, so
+ *     several instances over one shared memory can run at once on disjoint rows of C); the register
+ *     micro-kernel then multiplies MR rows of A (read in place, one broadcast per entry) by a panel
+ *     (MR×NR accumulators, outer-product form). β = 0 does not read C. Every entry of C is summed in
+ *     the same order whatever the row range or tile position (bitwise reproducible row splits).
+ *   dot(n, x, y) → Σ x_i y_i; axpy(n, α, x, y): y ← y + αx; xpby(n, x, β, y): y ← x + βy;
+ *   cgStep(n, α, p, q, x, r) → ‖r‖²: x ← x + αp, r ← r − αq (addresses in bytes).
+ *   potrfBlock / trsm helpers used by the blocked Cholesky and the triangular solves (see kernels.ts).
+ *
+ * Two variants are built from the same generator: plain SIMD (separate f64x2 mul and add) and relaxed
+ * SIMD (f64x2.relaxed_madd, fused on hardware with FMA). {@link wasmKernelModule} picks the relaxed one
+ * when the runtime compiles it (Chromium; Node ≥ 20 with --experimental-wasm-relaxed-simd), the plain
+ * one otherwise, and null without SIMD (callers then use scalar JavaScript).
  *
  * Arrays live in an {@link WasmArena}: a private memory per model, sized once at construction (it
  * never grows, so Float64Array views into it stay valid).
@@ -17,7 +30,7 @@ interface WasmMemory { readonly buffer: ArrayBuffer }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (desc: { initial: number }) => WasmMemory;
+  Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 const WA: WasmApi | undefined = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -59,163 +72,435 @@ function vec(items: number[][]): number[] {
 }
 
 const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
-const op = {
-  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d,
+const O = {
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, ret: 0x0f, call: 0x10, select: 0x1b,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   f64Load: 0x2b, f64Store: 0x39, i32Const: 0x41, f64Const: 0x44,
-  i32Add: 0x6a, i32Sub: 0x6b, i32GeS: 0x4e, i32LtS: 0x48,
-  f64Eq: 0x61, f64Add: 0xa0, f64Mul: 0xa2,
+  i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtS: 0x48, i32GtS: 0x4a, i32LeS: 0x4c, i32GeS: 0x4e,
+  f64Eq: 0x61, f64Lt: 0x63, f64Gt: 0x64, f64Le: 0x65,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Shl: 0x74,
+  f64Neg: 0x9a, f64Sqrt: 0x9f, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3,
 };
 const simd = (code: number, ...imm: number[]): number[] => [0xfd, ...uleb(code), ...imm];
-const V128_LOAD = 0, V128_STORE = 11, V128_LOAD64_ZERO = 93, F64X2_EXTRACT = 33, F64X2_ADD = 240, F64X2_MUL = 242;
 const memarg = (align: number, offset = 0) => [...uleb(align), ...uleb(offset)];
+const V = {
+  load: (off = 0) => simd(0, ...memarg(3, off)),
+  load64Splat: (off = 0) => simd(10, ...memarg(3, off)),
+  store: (off = 0) => simd(11, ...memarg(3, off)),
+  load64Zero: (off = 0) => simd(93, ...memarg(3, off)),
+  splat: simd(20), extract0: simd(33, 0), extract1: simd(33, 1),
+  add: simd(240), sub: simd(241), mul: simd(242),
+  /** f64x2.relaxed_madd(a, b, c) = a·b + c (fused where the hardware has FMA). */
+  relaxedMadd: simd(0x107),
+};
+const f64Load = (off = 0) => [O.f64Load, ...memarg(3, off)];
+const f64Store = (off = 0) => [O.f64Store, ...memarg(3, off)];
 
-/** Function body for an R×S tile (see module comment). */
-function tileBody(R: number, S: number): number[] {
-  // params: 0 kl, 1 ao, 2 lda, 3 bo, 4 ldb, 5 co, 6 ldc, 7 alpha(f64), 8 beta(f64)
-  const P_KL = 0, P_AO = 1, P_LDA = 2, P_BO = 3, P_LDB = 4, P_CO = 5, P_LDC = 6, P_ALPHA = 7, P_BETA = 8;
-  // i32 locals: off, end2, aPtr[R], bPtr[S], cPtr; v128 locals: acc[R*S], av[R], bv
-  let next = 9;
-  const L_OFF = next++, L_END = next++, L_KLB = next++;
-  const aPtr = Array.from({ length: R }, () => next++);
-  const bPtr = Array.from({ length: S }, () => next++);
-  const L_C = next++;
-  const nI32 = next - 9;
-  const acc = Array.from({ length: R * S }, () => next++);
-  const av = Array.from({ length: R }, () => next++);
-  const L_BV = next++;
-  const nV128 = next - 9 - nI32;
-  const L_VAL = next++;
-  const locals = vec([[...uleb(nI32), I32], [...uleb(nV128), V128], [...uleb(1), F64]]);
-  const c: number[] = [];
-  const get = (i: number) => c.push(op.localGet, ...uleb(i));
-  const set = (i: number) => c.push(op.localSet, ...uleb(i));
-  // Row pointers.
-  for (let r = 0; r < R; r++) {
-    if (r === 0) get(P_AO);
-    else { get(aPtr[r - 1]); get(P_LDA); c.push(op.i32Add); }
-    set(aPtr[r]);
+/** One function under construction: typed params, extra locals, and its code as bytes. */
+class Fn {
+  readonly c: number[] = [];
+  private readonly extra: number[] = [];
+  constructor(readonly name: string, readonly params: number[], readonly results: number[] = []) {}
+  local(t: number): number {
+    this.extra.push(t);
+    return this.params.length + this.extra.length - 1;
   }
-  for (let s = 0; s < S; s++) {
-    if (s === 0) get(P_BO);
-    else { get(bPtr[s - 1]); get(P_LDB); c.push(op.i32Add); }
-    set(bPtr[s]);
+  e(...bytes: (number | number[])[]): this {
+    for (const b of bytes) if (Array.isArray(b)) this.c.push(...b); else this.c.push(b);
+    return this;
   }
-  // klb = kl*8 (bytes); end = klb & ~15 (pairs)
-  get(P_KL); c.push(op.i32Const, ...sleb(3), 0x74 /* i32.shl */); set(L_KLB);
-  get(L_KLB); c.push(op.i32Const, ...sleb(-16), 0x71 /* i32.and */); set(L_END);
-  c.push(op.i32Const, 0); set(L_OFF);
-  const body = (loadOp: number[]) => {
-    for (let r = 0; r < R; r++) { get(aPtr[r]); get(L_OFF); c.push(op.i32Add, ...loadOp); set(av[r]); }
-    for (let s = 0; s < S; s++) {
-      get(bPtr[s]); get(L_OFF); c.push(op.i32Add, ...loadOp); set(L_BV);
-      for (let r = 0; r < R; r++) {
-        const k = r * S + s;
-        get(acc[k]); get(av[r]); get(L_BV); c.push(...simd(F64X2_MUL), ...simd(F64X2_ADD)); set(acc[k]);
-      }
+  get(i: number): this { return this.e(O.localGet, uleb(i)); }
+  set(i: number): this { return this.e(O.localSet, uleb(i)); }
+  i32(n: number): this { return this.e(O.i32Const, sleb(n)); }
+  f64(x: number): this { return this.e(O.f64Const, f64bytes(x)); }
+  /** local ← local + n (i32). */
+  inc(i: number, n: number | (() => void)): this {
+    this.get(i);
+    if (typeof n === 'number') this.i32(n); else n();
+    return this.e(O.i32Add).set(i);
+  }
+  /** while (cond leaves non-zero) body. */
+  while(cond: () => void, body: () => void): this {
+    this.e(O.block, 0x40, O.loop, 0x40);
+    cond();
+    this.e(O.i32Eqz, O.brIf, 1);
+    body();
+    return this.e(O.br, 0, O.end, O.end);
+  }
+  /** for (i = start; i < end; i += step), i and end locals (start pushed by `start`). */
+  for(i: number, start: () => void, end: number, step: number, body: () => void): this {
+    start();
+    this.set(i);
+    return this.while(() => this.get(i).get(end).e(O.i32LtS), () => { body(); this.inc(i, step); });
+  }
+  if(cond: () => void, then: () => void, otherwise?: () => void): this {
+    cond();
+    this.e(O.if, 0x40);
+    then();
+    if (otherwise) { this.e(O.else); otherwise(); }
+    return this.e(O.end);
+  }
+  /** i32 min of two locals onto the stack. */
+  minI32(x: () => void, y: () => void): this {
+    x(); y(); x(); y();
+    return this.e(O.i32LtS, O.select);
+  }
+  bytes(): number[] {
+    const groups: number[][] = [];
+    for (let i = 0; i < this.extra.length; ) {
+      let j = i;
+      while (j < this.extra.length && this.extra[j] === this.extra[i]) j++;
+      groups.push([...uleb(j - i), this.extra[i]]);
+      i = j;
     }
-  };
-  // Main loop over pairs: block { loop { if off >= end break; body; off += 16; continue } }
-  c.push(op.block, 0x40, op.loop, 0x40);
-  get(L_OFF); get(L_END); c.push(op.i32GeS, op.brIf, 1);
-  body(simd(V128_LOAD, ...memarg(3)));
-  get(L_OFF); c.push(op.i32Const, ...sleb(16), op.i32Add); set(L_OFF);
-  c.push(op.br, 0, op.end, op.end);
-  // Odd tail.
-  get(L_OFF); get(L_KLB); c.push(op.i32LtS, op.if, 0x40);
-  body(simd(V128_LOAD64_ZERO, ...memarg(3)));
-  c.push(op.end);
-  // Stores.
-  for (let r = 0; r < R; r++) {
-    for (let s = 0; s < S; s++) {
-      const k = r * S + s;
-      // cPtr = co + r*ldc + 8s
-      get(P_CO);
-      for (let t = 0; t < r; t++) { get(P_LDC); c.push(op.i32Add); }
-      if (s > 0) c.push(op.i32Const, ...sleb(8 * s), op.i32Add);
-      set(L_C);
-      // val = alpha * (lane0 + lane1)
-      get(P_ALPHA);
-      get(acc[k]); c.push(...simd(F64X2_EXTRACT, 0));
-      get(acc[k]); c.push(...simd(F64X2_EXTRACT, 1));
-      c.push(op.f64Add, op.f64Mul); set(L_VAL);
-      // if beta != 0: val += beta * c
-      get(P_BETA); c.push(op.f64Const, ...f64bytes(0), op.f64Eq, op.if, 0x40, op.else);
-      get(L_VAL); get(P_BETA); get(L_C); c.push(op.f64Load, ...memarg(3)); c.push(op.f64Mul, op.f64Add); set(L_VAL);
-      c.push(op.end);
-      get(L_C); get(L_VAL); c.push(op.f64Store, ...memarg(3));
-    }
+    const code = [...vec(groups), ...this.c, O.end];
+    return [...uleb(code.length), ...code];
   }
-  c.push(op.end);
-  const code = [...locals, ...c];
-  return [...uleb(code.length), ...code];
 }
 
-/** Tile shapes exported by the module, as [R, S]. */
-export const TILE_SHAPES: readonly (readonly [number, number])[] = [[4, 2], [2, 4], [3, 4], [4, 4], [2, 2], [4, 1], [1, 4], [1, 2]];
+// ---- blocking parameters -----------------------------------------------------------------
+/** Register tile: MR rows of A (broadcast) × NR columns of packed B (NR/2 f64x2 vectors). */
+export const MR = 4, NR = 4;
+/** Summation block (a KC×NR panel of packed B stays in L1), row block and packed column block. */
+const KC = 256, MC = 64, NC = 512;
+/** Scratch doubles one gemm call needs at `ws`: the packed KC×NC block of B and an MR×NR tile. */
+export const WS_DOUBLES = KC * NC + MR * NR + 8;
 
-/** Tile shapes that also get a `stripRxS` export (a run of tiles along j inside WebAssembly). */
-export const STRIP_SHAPES: readonly (readonly [number, number])[] = [[4, 2], [2, 2], [1, 2]];
+type Variant = 'relaxed' | 'simd';
+
+/** acc ← acc + a·b on the stack order (a, b pushed by the caller's callbacks). */
+function madd(f: Fn, variant: Variant, acc: number, a: number, b: number): void {
+  if (variant === 'relaxed') f.get(a).get(b).get(acc).e(V.relaxedMadd).set(acc);
+  else f.get(acc).get(a).get(b).e(V.mul).e(V.add).set(acc);
+}
 
 /**
- * Body of stripRxS(nt, kl, ao, lda, bo, ldb, co, ldc, alpha, beta): nt consecutive R×S tiles along
- * the j direction (bo advances by S rows of B, co by S columns of C), one call from JavaScript.
+ * Micro-kernel for `mr` rows: kern(kc, a, lda, bp, c, ldc, alpha, beta, nr, diag, tmp). Rows of A are
+ * read in place (A[r,p] at a + r·lda + 8p, one 64-bit broadcast each), B from an NR-wide k-major
+ * panel at bp. Stores C[r,s] (s < nr, s ≤ r + diag) as βC + α·acc; β = 0 does not read C.
  */
-function stripBody(S: number, tileIndex: number): number[] {
-  // params: 0 nt, 1 kl, 2 ao, 3 lda, 4 bo, 5 ldb, 6 co, 7 ldc, 8 alpha, 9 beta
-  const c: number[] = [];
-  const get = (i: number) => c.push(op.localGet, ...uleb(i));
-  const set = (i: number) => c.push(op.localSet, ...uleb(i));
-  c.push(op.block, 0x40, op.loop, 0x40);
-  get(0); c.push(0x45 /* i32.eqz */, op.brIf, 1);
-  for (let i = 1; i <= 9; i++) get(i);
-  c.push(0x10 /* call */, ...uleb(tileIndex));
-  get(4); get(5); c.push(op.i32Const, ...sleb(S), 0x6c /* i32.mul */, op.i32Add); set(4);
-  get(6); c.push(op.i32Const, ...sleb(8 * S), op.i32Add); set(6);
-  get(0); c.push(op.i32Const, ...sleb(1), op.i32Sub); set(0);
-  c.push(op.br, 0, op.end, op.end, op.end);
-  const code = [...vec([]), ...c];
-  return [...uleb(code.length), ...code];
-}
-
-function moduleBytes(): Uint8Array {
-  const type = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [F64], [F64]]), ...vec([])];
-  const stripType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32], [F64], [F64]]), ...vec([])];
-  const types = section(1, vec([type, stripType]));
-  const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]]));
-  const tileIndex = (r: number, s: number) => TILE_SHAPES.findIndex(([a, b]) => a === r && b === s);
-  const funcs = section(3, vec([...TILE_SHAPES.map(() => [0]), ...STRIP_SHAPES.map(() => [1])]));
-  const exports = section(7, vec([
-    ...TILE_SHAPES.map(([r, s], i) => [...str(`tile${r}x${s}`), 0x00, ...uleb(i)]),
-    ...STRIP_SHAPES.map(([r, s], i) => [...str(`strip${r}x${s}`), 0x00, ...uleb(TILE_SHAPES.length + i)]),
-  ]));
-  const code = section(10, vec([...TILE_SHAPES.map(([r, s]) => tileBody(r, s)), ...STRIP_SHAPES.map(([r, s]) => stripBody(s, tileIndex(r, s)))]));
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
-}
-
-/** Signature of an exported tile function (addresses and leading dimensions in bytes). */
-export type TileFn = (kl: number, ao: number, lda: number, bo: number, ldb: number, co: number, ldc: number, alpha: number, beta: number) => void;
-/** Signature of an exported strip function: `nt` tiles along j. */
-export type StripFn = (nt: number, kl: number, ao: number, lda: number, bo: number, ldb: number, co: number, ldc: number, alpha: number, beta: number) => void;
-
-let compiled: object | null | undefined;
-
-/** The compiled module, or null when this runtime lacks WebAssembly SIMD. */
-export function wasmTileModule(): object | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = WA ? new WA.Module(moduleBytes()) : null;
-  } catch {
-    compiled = null;
+function kernel(mr: number, variant: Variant): Fn {
+  const f = new Fn(`kern${mr}`, [I32, I32, I32, I32, I32, I32, F64, F64, I32, I32, I32]);
+  const KCL = 0, A = 1, LDA = 2, BP = 3, C = 4, LDC = 5, ALPHA = 6, BETA = 7, NRA = 8, DIAG = 9, TMP = 10;
+  const NV = NR / 2;
+  const ar = Array.from({ length: mr }, () => f.local(I32));
+  const kk = f.local(I32), cr = f.local(I32), s = f.local(I32), se = f.local(I32), addr = f.local(I32);
+  const acc = Array.from({ length: mr * NV }, () => f.local(V128));
+  const bv = Array.from({ length: NV }, () => f.local(V128));
+  const av = f.local(V128), al = f.local(V128), be = f.local(V128);
+  const val = f.local(F64);
+  for (let r = 0; r < mr; r++) {
+    if (r === 0) f.get(A); else f.get(ar[r - 1]).get(LDA).e(O.i32Add);
+    f.set(ar[r]);
   }
-  return compiled;
+  const step = (u: number) => {
+    for (let t = 0; t < NV; t++) f.get(BP).e(V.load((u * NR + 2 * t) * 8)).set(bv[t]);
+    for (let r = 0; r < mr; r++) {
+      f.get(ar[r]).e(V.load64Splat(8 * u)).set(av);
+      for (let t = 0; t < NV; t++) madd(f, variant, acc[r * NV + t], av, bv[t]);
+    }
+  };
+  // Not unrolled: TurboFan hoists every load of a loop body to its top, so the body's loads
+  // (NR/2 + mr) plus the accumulators must fit the 15 allocatable xmm registers or it spills.
+  f.for(kk, () => f.i32(0), KCL, 1, () => {
+    step(0);
+    f.inc(BP, NR * 8);
+    for (let r = 0; r < mr; r++) f.inc(ar[r], 8);
+  });
+  f.get(ALPHA).e(V.splat).set(al);
+  // Full tile: vector stores straight into C.
+  f.if(() => f.get(NRA).i32(NR).e(O.i32Eq).get(DIAG).i32(NR - 1).e(O.i32GeS, O.i32And), () => {
+    const storeAll = (combine: (r: number, t: number) => void) => {
+      f.get(C).set(cr);
+      for (let r = 0; r < mr; r++) {
+        for (let t = 0; t < NV; t++) {
+          f.get(cr);
+          combine(r, t);
+          f.e(V.store(16 * t));
+        }
+        if (r + 1 < mr) f.inc(cr, () => f.get(LDC));
+      }
+    };
+    f.if(() => f.get(BETA).f64(0).e(O.f64Eq), () => {
+      storeAll((r, t) => f.get(al).get(acc[r * NV + t]).e(V.mul));
+    }, () => {
+      f.if(() => f.get(BETA).f64(1).e(O.f64Eq), () => {
+        storeAll((r, t) => f.get(cr).e(V.load(16 * t)).get(al).get(acc[r * NV + t]).e(V.mul, V.add));
+      }, () => {
+        f.get(BETA).e(V.splat).set(be);
+        storeAll((r, t) => f.get(be).get(cr).e(V.load(16 * t)).e(V.mul).get(al).get(acc[r * NV + t]).e(V.mul, V.add));
+      });
+    });
+  }, () => {
+    // Edge or diagonal tile: spill the accumulators, then store the wanted entries one by one.
+    for (let r = 0; r < mr; r++) for (let t = 0; t < NV; t++) f.get(TMP).get(acc[r * NV + t]).e(V.store((r * NR + 2 * t) * 8));
+    f.get(C).set(cr);
+    for (let r = 0; r < mr; r++) {
+      // se = min(nr, r + diag + 1)
+      f.minI32(() => f.get(NRA), () => f.get(DIAG).i32(r + 1).e(O.i32Add)).set(se);
+      f.for(s, () => f.i32(0), se, 1, () => {
+        f.get(cr).get(s).i32(3).e(O.i32Shl, O.i32Add).set(addr);
+        f.get(ALPHA).get(TMP).get(s).i32(3).e(O.i32Shl, O.i32Add).e(f64Load(r * NR * 8)).e(O.f64Mul).set(val);
+        f.if(() => f.get(BETA).f64(0).e(O.f64Eq, O.i32Eqz), () => {
+          f.if(() => f.get(BETA).f64(1).e(O.f64Eq), () => {
+            f.get(addr).e(f64Load()).get(val).e(O.f64Add).set(val);
+          }, () => {
+            f.get(BETA).get(addr).e(f64Load()).e(O.f64Mul).get(val).e(O.f64Add).set(val);
+          });
+        });
+        f.get(addr).get(val).e(f64Store());
+      });
+      if (r + 1 < mr) f.inc(cr, () => f.get(LDC));
+    }
+  });
+  return f;
 }
 
-/** An instance of the tile module over its own memory, plus a bump allocator for Float64Array views. */
+/** packB(nc, kc, b, ldb, dst): NR-wide k-major panels of the nc×kc block of B (rows j, summation p), zero-padded. */
+function packB(): Fn {
+  const f = new Fn('packB', [I32, I32, I32, I32, I32]);
+  const NCL = 0, KCL = 1, B = 2, LDB = 3, DST = 4;
+  const jr = f.local(I32), s = f.local(I32), col = f.local(I32), src = f.local(I32), d = f.local(I32), p = f.local(I32), nrs = f.local(I32);
+  f.i32(NR).set(nrs);
+  f.for(jr, () => f.i32(0), NCL, NR, () => {
+    f.for(s, () => f.i32(0), nrs, 1, () => {
+      f.get(jr).get(s).e(O.i32Add).set(col);
+      // d = dst + jr*kc*8 + 8s
+      f.get(DST).get(jr).get(KCL).e(O.i32Mul).i32(3).e(O.i32Shl, O.i32Add).get(s).i32(3).e(O.i32Shl, O.i32Add).set(d);
+      f.if(() => f.get(col).get(NCL).e(O.i32LtS), () => {
+        f.get(B).get(col).get(LDB).e(O.i32Mul, O.i32Add).set(src);
+        f.for(p, () => f.i32(0), KCL, 1, () => {
+          f.get(d).get(src).e(f64Load()).e(f64Store());
+          f.inc(d, NR * 8);
+          f.inc(src, 8);
+        });
+      }, () => {
+        f.for(p, () => f.i32(0), KCL, 1, () => {
+          f.get(d).f64(0).e(f64Store());
+          f.inc(d, NR * 8);
+        });
+      });
+    });
+  });
+  return f;
+}
+
+/** gemm(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, lower, ws): the macro-loop (module comment). */
+function gemm(kernIndex: (mr: number) => number, packIndex: number): Fn {
+  const f = new Fn('gemm', [I32, I32, I32, F64, I32, I32, I32, I32, F64, I32, I32, I32, I32]);
+  const M = 0, N = 1, K = 2, ALPHA = 3, A = 4, LDA = 5, B = 6, LDB = 7, BETA = 8, C = 9, LDC = 10, LOWER = 11, WS = 12;
+  const jc = f.local(I32), nc = f.local(I32), pc = f.local(I32), kc = f.local(I32), ic = f.local(I32), mc = f.local(I32);
+  const jr = f.local(I32), nr = f.local(I32), ir = f.local(I32), mr = f.local(I32), i = f.local(I32), j = f.local(I32);
+  const diag = f.local(I32), tmp = f.local(I32), bt = f.local(F64);
+  f.get(WS).i32(KC * NC * 8).e(O.i32Add).set(tmp);
+  f.for(jc, () => f.i32(0), N, NC, () => {
+    f.minI32(() => f.i32(NC), () => f.get(N).get(jc).e(O.i32Sub)).set(nc);
+    f.for(pc, () => f.i32(0), K, KC, () => {
+      f.minI32(() => f.i32(KC), () => f.get(K).get(pc).e(O.i32Sub)).set(kc);
+      f.get(BETA).f64(1).get(pc).e(O.i32Eqz, O.select).set(bt);
+      f.get(nc).get(kc).get(B).get(jc).get(LDB).e(O.i32Mul, O.i32Add).get(pc).i32(3).e(O.i32Shl, O.i32Add).get(LDB).get(WS).e(O.call, uleb(packIndex));
+      // Rows above jc have nothing to do in a lower update.
+      f.for(ic, () => f.get(jc).i32(0).get(LOWER).e(O.select), M, MC, () => {
+        f.minI32(() => f.i32(MC), () => f.get(M).get(ic).e(O.i32Sub)).set(mc);
+        f.for(jr, () => f.i32(0), nc, NR, () => {
+          f.minI32(() => f.i32(NR), () => f.get(nc).get(jr).e(O.i32Sub)).set(nr);
+          f.get(jc).get(jr).e(O.i32Add).set(j);
+          f.for(ir, () => f.i32(0), mc, MR, () => {
+            f.get(ic).get(ir).e(O.i32Add).set(i);
+            f.minI32(() => f.i32(MR), () => f.get(mc).get(ir).e(O.i32Sub)).set(mr);
+            f.get(i).get(j).e(O.i32Sub).i32(1 << 20).get(LOWER).e(O.select).set(diag);
+            // Skip tiles entirely above the diagonal (diag + mr − 1 < 0).
+            f.if(() => f.get(diag).get(mr).e(O.i32Add).i32(1).e(O.i32GeS), () => {
+              const args = () => {
+                f.get(kc).get(A).get(i).get(LDA).e(O.i32Mul, O.i32Add).get(pc).i32(3).e(O.i32Shl, O.i32Add).get(LDA);
+                f.get(WS).get(jr).get(kc).e(O.i32Mul).i32(3).e(O.i32Shl, O.i32Add);
+                f.get(C).get(i).get(LDC).e(O.i32Mul, O.i32Add).get(j).i32(3).e(O.i32Shl, O.i32Add).get(LDC);
+                f.get(ALPHA).get(bt).get(nr).get(diag).get(tmp);
+              };
+              const chain = (r: number) => {
+                if (r === 1) { args(); f.e(O.call, uleb(kernIndex(1))); return; }
+                f.if(() => f.get(mr).i32(r).e(O.i32Eq), () => { args(); f.e(O.call, uleb(kernIndex(r))); }, () => chain(r - 1));
+              };
+              chain(MR);
+            });
+          });
+        });
+      });
+    });
+  });
+  return f;
+}
+
+/** dot(n, x, y) → Σ x_i y_i (two f64x2 accumulators, then lanes and the odd tail). */
+function dotFn(): Fn {
+  const f = new Fn('dot', [I32, I32, I32], [F64]);
+  const NL = 0, X = 1, Y = 2;
+  const i = f.local(I32), n4 = f.local(I32), a0 = f.local(V128), a1 = f.local(V128), s = f.local(F64);
+  f.get(NL).i32(-4).e(O.i32And).set(n4);
+  f.for(i, () => f.i32(0), n4, 4, () => {
+    f.get(a0).get(X).e(V.load()).get(Y).e(V.load()).e(V.mul, V.add).set(a0);
+    f.get(a1).get(X).e(V.load(16)).get(Y).e(V.load(16)).e(V.mul, V.add).set(a1);
+    f.inc(X, 32); f.inc(Y, 32);
+  });
+  f.get(a0).get(a1).e(V.add).set(a0);
+  f.get(a0).e(V.extract0).get(a0).e(V.extract1).e(O.f64Add).set(s);
+  f.while(() => f.get(i).get(NL).e(O.i32LtS), () => {
+    f.get(s).get(X).e(f64Load()).get(Y).e(f64Load()).e(O.f64Mul, O.f64Add).set(s);
+    f.inc(X, 8); f.inc(Y, 8); f.inc(i, 1);
+  });
+  f.get(s);
+  return f;
+}
+
+/** axpy(n, α, x, y): y ← y + αx.  xpby(n, x, β, y): y ← x + βy. */
+function axpyFn(xpby: boolean): Fn {
+  const f = xpby ? new Fn('xpby', [I32, I32, F64, I32]) : new Fn('axpy', [I32, F64, I32, I32]);
+  const NL = 0, S = xpby ? 2 : 1, X = xpby ? 1 : 2, Y = 3;
+  const i = f.local(I32), n2 = f.local(I32), sv = f.local(V128);
+  f.get(S).e(V.splat).set(sv);
+  f.get(NL).i32(-2).e(O.i32And).set(n2);
+  const body = (load: number[], store: number[], sc: number | null) => {
+    f.get(Y);
+    if (xpby) f.get(X).e(load).get(sc ?? sv).get(Y).e(load).e(sc === null ? V.mul : O.f64Mul, sc === null ? V.add : O.f64Add);
+    else f.get(Y).e(load).get(sc ?? sv).get(X).e(load).e(sc === null ? V.mul : O.f64Mul, sc === null ? V.add : O.f64Add);
+    f.e(store);
+  };
+  f.for(i, () => f.i32(0), n2, 2, () => { body(V.load(), V.store(), null); f.inc(X, 16); f.inc(Y, 16); });
+  f.if(() => f.get(i).get(NL).e(O.i32LtS), () => body(f64Load(), f64Store(), S));
+  return f;
+}
+
+/** cgStep(n, α, p, q, x, r) → ‖r‖² after x ← x + αp, r ← r − αq. */
+function cgStepFn(): Fn {
+  const f = new Fn('cgStep', [I32, F64, I32, I32, I32, I32], [F64]);
+  const NL = 0, AL = 1, P = 2, Q = 3, X = 4, R = 5;
+  const i = f.local(I32), n2 = f.local(I32), av = f.local(V128), rv = f.local(V128), acc = f.local(V128), s = f.local(F64), rs = f.local(F64);
+  f.get(AL).e(V.splat).set(av);
+  f.get(NL).i32(-2).e(O.i32And).set(n2);
+  f.for(i, () => f.i32(0), n2, 2, () => {
+    f.get(X).get(X).e(V.load()).get(av).get(P).e(V.load()).e(V.mul, V.add, V.store());
+    f.get(R).e(V.load()).get(av).get(Q).e(V.load()).e(V.mul, V.sub).set(rv);
+    f.get(R).get(rv).e(V.store());
+    f.get(acc).get(rv).get(rv).e(V.mul, V.add).set(acc);
+    f.inc(P, 16); f.inc(Q, 16); f.inc(X, 16); f.inc(R, 16);
+  });
+  f.get(acc).e(V.extract0).get(acc).e(V.extract1).e(O.f64Add).set(s);
+  f.if(() => f.get(i).get(NL).e(O.i32LtS), () => {
+    f.get(X).get(X).e(f64Load()).get(AL).get(P).e(f64Load()).e(O.f64Mul, O.f64Add).e(f64Store());
+    f.get(R).e(f64Load()).get(AL).get(Q).e(f64Load()).e(O.f64Mul, O.f64Sub).set(rs);
+    f.get(R).get(rs).e(f64Store());
+    f.get(s).get(rs).get(rs).e(O.f64Mul, O.f64Add).set(s);
+  });
+  f.get(s);
+  return f;
+}
+
+/**
+ * peak(iters) → a checksum: `iters` rounds of PEAK_ACC independent f64x2 multiply-adds on registers
+ * only (no memory traffic), the ceiling of this 128-bit path: 4·PEAK_ACC·iters flops.
+ */
+export const PEAK_ACC = 12;
+function peakFn(variant: Variant): Fn {
+  const f = new Fn('peak', [I32], [F64]);
+  const i = f.local(I32), x = f.local(V128), y = f.local(V128);
+  const acc = Array.from({ length: PEAK_ACC }, () => f.local(V128));
+  f.f64(0.999999).e(V.splat).set(x);
+  f.f64(1e-9).e(V.splat).set(y);
+  f.for(i, () => f.i32(0), 0, 1, () => {
+    for (const a of acc) madd(f, variant, a, x, y);
+  });
+  for (let t = 1; t < PEAK_ACC; t++) f.get(acc[0]).get(acc[t]).e(V.add).set(acc[0]);
+  f.get(acc[0]).e(V.extract0);
+  return f;
+}
+
+/**
+ * The memory import: one linear memory `env.mem`. The single place that describes it (a shared-memory
+ * variant would use limits flag 0x03 with a maximum here).
+ */
+function importSection(): number[] {
+  return section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]]));
+}
+
+/** Module bytes of one variant (plain f64x2 mul + add, or relaxed_madd). */
+export function moduleBytes(variant: Variant): Uint8Array {
+  const fns: Fn[] = [];
+  const add = (f: Fn) => { fns.push(f); return fns.length - 1; };
+  const kernIdx: number[] = [];
+  for (let mr = 1; mr <= MR; mr++) kernIdx[mr] = add(kernel(mr, variant));
+  const packIdx = add(packB());
+  add(gemm((mr) => kernIdx[mr], packIdx));
+  add(dotFn());
+  add(axpyFn(false));
+  add(axpyFn(true));
+  add(cgStepFn());
+  add(peakFn(variant));
+  const sigs: string[] = [];
+  const sigOf = (f: Fn) => {
+    const key = `${f.params.join(',')}|${f.results.join(',')}`;
+    let i = sigs.indexOf(key);
+    if (i < 0) { sigs.push(key); i = sigs.length - 1; }
+    return i;
+  };
+  const typeIdx = fns.map(sigOf);
+  const types = section(1, vec(sigs.map((key) => {
+    const [p, r] = key.split('|').map((s) => (s ? s.split(',').map(Number) : []));
+    return [0x60, ...vec(p.map((t) => [t])), ...vec(r.map((t) => [t]))];
+  })));
+  const funcs = section(3, vec(typeIdx.map((t) => uleb(t))));
+  const exports = section(7, vec(fns.map((f, i) => [...str(f.name), 0x00, ...uleb(i)])));
+  const code = section(10, vec(fns.map((f) => f.bytes())));
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...importSection(), ...funcs, ...exports, ...code]);
+}
+
+/** Exported kernels of one instance (addresses and leading dimensions in bytes). */
+export interface WasmKernels {
+  gemm(m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, lower: number, ws: number): void;
+  dot(n: number, x: number, y: number): number;
+  axpy(n: number, alpha: number, x: number, y: number): void;
+  xpby(n: number, x: number, beta: number, y: number): void;
+  cgStep(n: number, alpha: number, p: number, q: number, x: number, r: number): number;
+  peak(iters: number): number;
+}
+
+/** Kernel flavour: `relaxed` (fused multiply-add), `simd` (plain f64x2), or `auto` (relaxed when it compiles). */
+export type WasmVariant = Variant | 'auto';
+
+const compiled: Partial<Record<Variant, object | null>> = {};
+
+/** The compiled module of a variant, or null when this runtime cannot compile it. */
+export function wasmKernelModule(variant: Variant): object | null {
+  if (compiled[variant] !== undefined) return compiled[variant]!;
+  let mod: object | null = null;
+  try {
+    mod = WA ? new WA.Module(moduleBytes(variant)) : null;
+  } catch {
+    mod = null;
+  }
+  compiled[variant] = mod;
+  return mod;
+}
+
+/** The variant `auto` resolves to in this runtime, or null without WebAssembly SIMD. */
+export function bestWasmVariant(): Variant | null {
+  if (wasmKernelModule('relaxed')) return 'relaxed';
+  if (wasmKernelModule('simd')) return 'simd';
+  return null;
+}
+
+/** Default flavour of new arenas (tests and benchmarks switch it; `auto` unless set). */
+let defaultVariant: WasmVariant = 'auto';
+export function setDefaultWasmVariant(v: WasmVariant): void {
+  defaultVariant = v;
+}
+
+/** An instance of the kernel module over its own memory, plus a bump allocator for Float64Array views. */
 export interface WasmArena {
   readonly memory: WasmMemory;
-  readonly tiles: Readonly<Record<string, TileFn>>;
-  readonly strips: { readonly s4: StripFn; readonly s2: StripFn; readonly s1: StripFn };
+  readonly variant: Variant;
+  readonly kernels: WasmKernels;
+  /** Byte address of this arena's gemm scratch (WS_DOUBLES doubles). */
+  readonly ws: number;
   /** A zero-filled Float64Array of length n inside the arena's memory; throws when the arena is full. */
   alloc(n: number): Float64Array;
 }
@@ -227,11 +512,17 @@ export function arenaOf(buffer: ArrayBufferLike): WasmArena | undefined {
   return arenas.get(buffer);
 }
 
-/** Creates an arena able to hold `doubles` Float64 values (plus alignment slack), or null without SIMD or when it would exceed 2 GiB. */
-export function createArena(doubles: number): WasmArena | null {
-  const mod = wasmTileModule();
-  if (!mod || !WA) return null;
-  const bytes = doubles * 8 + 4096;
+/**
+ * Creates an arena able to hold `doubles` Float64 values (plus the gemm scratch and alignment slack),
+ * or null without SIMD (or without the requested variant) or when it would exceed 2 GiB.
+ */
+export function createArena(doubles: number, options: { variant?: WasmVariant } = {}): WasmArena | null {
+  const want = options.variant ?? defaultVariant;
+  const variant = want === 'auto' ? bestWasmVariant() : want;
+  if (!variant || !WA) return null;
+  const mod = wasmKernelModule(variant);
+  if (!mod) return null;
+  const bytes = (doubles + WS_DOUBLES) * 8 + 8192;
   const pages = Math.max(1, Math.ceil(bytes / 65536));
   // Addresses are signed i32 inside the kernels: stay below 2 GiB (callers fall back to scalar JS).
   if (pages > 32768) return null;
@@ -242,12 +533,14 @@ export function createArena(doubles: number): WasmArena | null {
     return null;
   }
   const inst = new WA.Instance(mod, { env: { mem: memory } });
-  let top = 0;
   const buffer = memory.buffer;
+  const ws = 64;
+  let top = ws + WS_DOUBLES * 8;
   const arena: WasmArena = {
     memory,
-    tiles: inst.exports as unknown as Record<string, TileFn>,
-    strips: { s4: inst.exports.strip4x2 as StripFn, s2: inst.exports.strip2x2 as StripFn, s1: inst.exports.strip1x2 as StripFn },
+    variant,
+    kernels: inst.exports as unknown as WasmKernels,
+    ws,
     alloc(n: number): Float64Array {
       top = (top + 15) & ~15;
       if (top + n * 8 > buffer.byteLength) throw new RangeError(`wasm arena full (${n} doubles requested)`);
