@@ -5,19 +5,35 @@
  *   fwd_bwd       loss and gradient of softmax regression
  *   kfac_factors  A = X̃ᵀX̃/N and G = (1/N) Σ diag p − p pᵀ
  *   kfac_solve    Cholesky of A + √λI and G + √λI, then (G+√λI)^{-1} ∇W̃ (A+√λI)^{-1}
- * Columns: js (WebAssembly SIMD tiles, float64), js_scalar (same code, scalar JS kernels), torch
- * (bench/softmax_torch.py, run here with OPENBLAS_NUM_THREADS=1 when python3 can import torch),
- * tfjs (CPU backend; float32, the only dtype it has; no Cholesky, so no kfac_solve row).
- * Milliseconds: median and minimum wall time and median CPU time; js/torch ratios of each. Prints one JSON object. Usage: node bin/run-ts.js bench/softmax.bench.ts [--quick]
+ *   cg20          20 conjugate-gradient iterations on (F + λI) x = ∇ with exact Fisher-vector products
+ *                 (ExactFisher.multiplyInverse, tol 0: 21 products counting the final residual)
+ * and gemm2000: a square 2000³ product C = A Bᵀ (GFLOP/s), beside torch's dgemm (OpenBLAS, 1 thread,
+ * AVX2 FMA: the attainable single-core peak, measured in the same run) and the 128-bit WebAssembly
+ * path's own ceiling (a register-only loop of independent f64x2 multiply-adds, plain and relaxed).
+ * Columns: js (WebAssembly kernels, relaxed SIMD when the runtime has it), js_simd (plain SIMD
+ * forced), js_scalar (scalar JS kernels), torch (bench/softmax_torch.py, OPENBLAS_NUM_THREADS=1),
+ * tfjs (CPU backend; float32; no Cholesky, so no kfac_solve row).
+ * Milliseconds: median and minimum wall time and median CPU time; js/torch ratios of each; the load
+ * average before and after (the machine may be shared). Prints one JSON object.
+ * Usage: node bin/run-ts.js bench/softmax.bench.ts [--quick] [--no-tfjs]
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { enableRelaxedSimd } from '../src/node/wasmFeatures.js';
 import { createRng } from '../src/solve/softmax/rng.js';
 import { SoftmaxRegression } from '../src/solve/softmax/softmaxRegression.js';
+import { ExactFisher } from '../src/solve/softmax/exactFisher.js';
+import { gemmNT } from '../src/solve/softmax/kernels.js';
+import * as wasm from '../src/solve/softmax/wasmTiles.js';
+
+enableRelaxedSimd();
+const load0 = loadavg();
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
+const noTfjs = process.argv.includes('--no-tfjs');
 const REPS = quick ? 3 : 21;
 const LAMBDA = 1e-3;
 const SIZES: [number, number, number][] = [[10, 784, 1024], [100, 512, 256]];
@@ -54,10 +70,15 @@ function makeData(C: number, D: number, N: number) {
   return { data: { C, D, N, X, y }, theta };
 }
 
-function jsRows(C: number, D: number, N: number, simd: boolean): Record<string, Timing> {
+type Flavour = 'auto' | 'simd' | 'scalar';
+
+function jsRows(C: number, D: number, N: number, flavour: Flavour): Record<string, Timing> {
   const { data, theta } = makeData(C, D, N);
-  const model = new SoftmaxRegression(data, { simd });
-  if (simd && !model.simd) throw new Error('WebAssembly SIMD unavailable');
+  const setVariant = (wasm as { setDefaultWasmVariant?: (v: string) => void }).setDefaultWasmVariant;
+  if (flavour !== 'scalar') setVariant?.(flavour);
+  const model = new SoftmaxRegression(data, { simd: flavour !== 'scalar' });
+  setVariant?.('auto');
+  if (flavour !== 'scalar' && !model.simd) throw new Error('WebAssembly SIMD unavailable');
   const grad = new Float64Array(model.dim);
   const fwdBwd = medianMs(() => model.lossAndGrad(theta, grad));
   const factors = medianMs(() => model.kfacFactors(true));
@@ -68,7 +89,40 @@ function jsRows(C: number, D: number, N: number, simd: boolean): Record<string, 
     flip = !flip;
     if (!model.kfacSolve(flip ? LAMBDA : LAMBDA * (1 + 1e-9), grad, out)) throw new Error('K-FAC factor not positive definite');
   });
-  return { fwd_bwd: fwdBwd, kfac_factors: factors, kfac_solve: solve };
+  model.lossAndGrad(theta, grad);
+  const fisher = new ExactFisher(model, { tol: 0, maxIter: 20 });
+  const cg = medianMs(() => fisher.multiplyInverse(grad, LAMBDA, out), quick ? 3 : 11);
+  if (fisher.lastSolve!.iterations !== 20) throw new Error(`CG ran ${fisher.lastSolve!.iterations} iterations, not 20`);
+  return { fwd_bwd: fwdBwd, kfac_factors: factors, kfac_solve: solve, cg20: cg };
+}
+
+/** GFLOP/s of the 2000³ product A Bᵀ in arena memory (best and median of a few runs), and the register-only ceilings. */
+function gemmRow(n: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const variants = ['relaxed', 'simd'] as const;
+  const flop = 2 * n * n * n;
+  const create = wasm.createArena as (d: number, o?: { variant?: string }) => ReturnType<typeof wasm.createArena>;
+  for (const v of variants) {
+    const arena = create(3 * n * n + 64, { variant: v });
+    if (!arena) { out[v] = null; continue; }
+    const a = arena.alloc(n * n), b = arena.alloc(n * n), c = arena.alloc(n * n);
+    const rng = createRng(1);
+    for (let i = 0; i < n * n; i++) { a[i] = rng.normal(); b[i] = rng.normal(); }
+    const t = medianMs(() => gemmNT(n, n, n, 1, a, 0, n, b, 0, n, 0, c, 0, n), quick ? 1 : 5, 1);
+    // Spot check against a dot product (the bench must not time a broken kernel).
+    let s = 0;
+    for (let p = 0; p < n; p++) s += a[7 * n + p] * b[11 * n + p];
+    if (Math.abs(c[7 * n + 11] - s) > 1e-9 * n) throw new Error('gemm2000 spot check failed');
+    const peakFn = (arena as unknown as { kernels?: { peak?: (it: number) => number } }).kernels?.peak;
+    let ceiling: number | null = null;
+    if (peakFn) {
+      const iters = 2e7, acc = (wasm as { PEAK_ACC?: number }).PEAK_ACC ?? 12;
+      const tp = medianMs(() => { peakFn(iters); }, 5, 1);
+      ceiling = +((4 * acc * iters) / (tp.cpu * 1e6)).toFixed(2);
+    }
+    out[v] = { ms: +t.median.toFixed(1), cpu_ms: +t.cpu.toFixed(1), gflops: +(flop / (t.median * 1e6)).toFixed(2), gflops_cpu: +(flop / (t.cpu * 1e6)).toFixed(2), register_ceiling_gflops_cpu: ceiling };
+  }
+  return out;
 }
 
 async function tfjsRows(C: number, D: number, N: number): Promise<Record<string, Timing> | { error: string }> {
@@ -109,7 +163,7 @@ async function tfjsRows(C: number, D: number, N: number): Promise<Record<string,
   }
 }
 
-function torchRows(): { rows?: Record<string, Record<string, Timing>>; torch?: string; note?: string } {
+function torchRows(): { rows?: Record<string, Record<string, Timing>>; gemm?: unknown; torch?: string; note?: string } {
   const script = join(here, 'softmax_torch.py');
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   for (const py of ['python3', '/usr/bin/python3']) {
@@ -118,42 +172,60 @@ function torchRows(): { rows?: Record<string, Record<string, Timing>>; torch?: s
     const r = spawnSync(py, [script, String(quick ? 5 : 21)], { encoding: 'utf8', env, maxBuffer: 1 << 20 });
     if (r.status !== 0) return { note: `torch script failed: ${r.stderr.slice(-500)}` };
     const parsed = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    return { rows: parsed.rows, torch: parsed.torch };
+    return { rows: parsed.rows, gemm: parsed.gemm2000, torch: parsed.torch };
   }
   return { note: 'skipped: no python3 with torch (apt-get install python3-torch)' };
 }
 
-const ROWS = ['fwd_bwd', 'kfac_factors', 'kfac_solve'] as const;
+const ROWS = ['fwd_bwd', 'kfac_factors', 'kfac_solve', 'cg20'] as const;
 const torch = torchRows();
 const table: Record<string, unknown>[] = [];
+const r3 = (x: number) => +x.toFixed(3);
+const ratio = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? null : +(x / y).toFixed(2));
 for (const [C, D, N] of SIZES) {
   const key = `${C},${D},${N}`;
   process.stderr.write(`softmax bench ${key} ...\n`);
-  const js = jsRows(C, D, N, true);
-  const jsScalar = jsRows(C, D, N, false);
-  const tfjs = await tfjsRows(C, D, N);
+  const js = jsRows(C, D, N, 'auto');
+  const jsSimd = jsRows(C, D, N, 'simd');
+  const jsScalar = jsRows(C, D, N, 'scalar');
+  const tfjs = noTfjs ? { error: 'skipped (--no-tfjs)' } : await tfjsRows(C, D, N);
   for (const row of ROWS) {
     const t = torch.rows?.[key]?.[row];
-    const tj = 'error' in tfjs ? undefined : tfjs[row];
-    const r3 = (x: number) => +x.toFixed(3);
+    const tj = 'error' in tfjs ? undefined : tfjs[row as 'fwd_bwd'];
     table.push({
       size: key, row,
-      js_ms: r3(js[row].median), js_min_ms: r3(js[row].min),
-      js_scalar_ms: r3(jsScalar[row].median),
+      js_ms: r3(js[row].median), js_min_ms: r3(js[row].min), js_cpu_ms: r3(js[row].cpu),
+      js_simd_ms: r3(jsSimd[row].median), js_scalar_ms: r3(jsScalar[row].median),
       torch_ms: t === undefined ? null : r3(t.median), torch_min_ms: t === undefined ? null : r3(t.min),
+      torch_cpu_ms: t === undefined ? null : r3(t.cpu),
       tfjs_cpu_f32_ms: tj === undefined ? null : r3(tj.median),
-      js_over_torch: t === undefined ? null : +(js[row].median / t.median).toFixed(2),
-      js_over_torch_min: t === undefined ? null : +(js[row].min / t.min).toFixed(2),
-      js_cpu_ms: r3(js[row].cpu), torch_cpu_ms: t === undefined ? null : r3(t.cpu),
-      js_over_torch_cpu: t === undefined ? null : +(js[row].cpu / t.cpu).toFixed(2),
+      js_over_torch: ratio(js[row].median, t?.median),
+      js_over_torch_min: ratio(js[row].min, t?.min),
+      js_over_torch_cpu: ratio(js[row].cpu, t?.cpu),
+      js_simd_over_torch_cpu: ratio(jsSimd[row].cpu, t?.cpu),
       simd_speedup: +(jsScalar[row].median / js[row].median).toFixed(2),
       tfjs_over_js: tj === undefined ? null : +(tj.median / js[row].median).toFixed(1),
     });
   }
 }
+process.stderr.write('softmax bench gemm2000 ...\n');
+const g = gemmRow(2000) as Record<string, { gflops: number; gflops_cpu: number; register_ceiling_gflops_cpu: number | null } | null>;
+const tg = torch.gemm as { gflops: number; gflops_cpu: number } | undefined;
+const gemm2000 = {
+  ...g,
+  torch_dgemm_1thread: tg ?? null,
+  peak_note: 'measured single-core peak = torch/OpenBLAS dgemm 2000³ with 1 thread (AVX2 FMA), CPU-time GFLOP/s',
+  relaxed_fraction_of_peak_cpu: g.relaxed && tg ? +(g.relaxed.gflops_cpu / tg.gflops_cpu).toFixed(3) : null,
+  simd_fraction_of_peak_cpu: g.simd && tg ? +(g.simd.gflops_cpu / tg.gflops_cpu).toFixed(3) : null,
+  js_over_torch_time_cpu: g.relaxed && tg ? +(tg.gflops_cpu / g.relaxed.gflops_cpu).toFixed(2) : null,
+  relaxed_fraction_of_wasm_ceiling: g.relaxed?.register_ceiling_gflops_cpu ? +(g.relaxed.gflops_cpu / g.relaxed.register_ceiling_gflops_cpu).toFixed(3) : null,
+};
 console.log(JSON.stringify({
   bench: 'softmax', node: process.version, reps: REPS, damping: LAMBDA,
+  wasm_variant: (wasm as { bestWasmVariant?: () => string | null }).bestWasmVariant?.() ?? 'simd',
+  load_average_before: load0.map((x) => +x.toFixed(2)), load_average_after: loadavg().map((x) => +x.toFixed(2)),
   torch: torch.torch ?? null, torch_note: torch.note ?? 'torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1, float64',
-  tfjs_note: 'CPU backend, float32 only; no Cholesky/solve ops, so kfac_solve is not measured',
+  tfjs_note: 'CPU backend, float32 only; no Cholesky/solve ops, so kfac_solve and cg20 are not measured',
   rows: table,
+  gemm2000,
 }));

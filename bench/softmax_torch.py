@@ -7,6 +7,9 @@ Rows (same work as the JS side):
   fwd_bwd      loss = cross_entropy(X W^T + b, y) and its gradient by autograd
   kfac_factors A = X~^T X~ / N ((D+1)^2) and G = (1/N) sum_n diag(p_n) - p_n p_n^T  (C^2)
   kfac_solve   Cholesky of A + sqrt(lam) I and G + sqrt(lam) I, then (G+.)^{-1} dW~ (A+.)^{-1}
+  cg20         20 conjugate-gradient iterations on (F + lam I) x = dW~ with exact Fisher-vector products
+               F v = (1/N) X~^T [P * (U - rowsum(P * U))], U = X~ V^T, plus the final true-residual product
+and gemm2000: A @ B.T for 2000x2000 float64 (GFLOP/s; OpenBLAS dgemm, the single-core AVX2-FMA peak).
 """
 import json
 import sys
@@ -20,9 +23,9 @@ REPS = int(sys.argv[1]) if len(sys.argv) > 1 else 15
 LAM = 1e-3
 
 
-def median_ms(fn, reps=REPS):
+def median_ms(fn, reps=REPS, warm=3):
     """Median and minimum wall time, and median thread CPU time (robust on a shared machine), in ms."""
-    for _ in range(3):
+    for _ in range(warm):
         fn()
     ts, cs = [], []
     for _ in range(reps):
@@ -72,12 +75,45 @@ def bench(C, D, N):
         T = torch.cholesky_solve(dW.T.contiguous(), LA).T  # dW (A + sqrt(lam) I)^{-1}
         return torch.cholesky_solve(T, LG)
 
+    def fisher_vector(v):
+        U = Xa @ v.T  # N x C
+        U = P * (U - (P * U).sum(1, keepdim=True))
+        return U.T @ Xa / N
+
+    def cg20():
+        b = dW
+        x = torch.zeros_like(b)
+        r = b.clone()
+        p = b.clone()
+        rr = (r * r).sum()
+        for _ in range(20):
+            q = fisher_vector(p) + LAM * p
+            alpha = rr / (p * q).sum()
+            x += alpha * p
+            r -= alpha * q
+            rr_new = (r * r).sum()
+            p = r + (rr_new / rr) * p
+            rr = rr_new
+        res = b - (fisher_vector(x) + LAM * x)
+        return x, float(res.norm())
+
     t_fb = median_ms(fwd_bwd)
     with torch.no_grad():
-        return {"fwd_bwd": t_fb, "kfac_factors": median_ms(factors), "kfac_solve": median_ms(solve)}
+        return {"fwd_bwd": t_fb, "kfac_factors": median_ms(factors), "kfac_solve": median_ms(solve),
+                "cg20": median_ms(cg20, max(3, REPS // 2))}
+
+
+def gemm2000(n=2000, reps=5):
+    g = torch.Generator().manual_seed(1)
+    A = torch.randn(n, n, generator=g)
+    B = torch.randn(n, n, generator=g)
+    t = median_ms(lambda: A @ B.T, reps)
+    flop = 2.0 * n ** 3
+    return {"ms": t["median"], "cpu_ms": t["cpu"], "gflops": flop / (t["median"] * 1e6), "gflops_cpu": flop / (t["cpu"] * 1e6)}
 
 
 out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "dtype": "float64", "rows": {}}
 for C, D, N in [(10, 784, 1024), (100, 512, 256)]:
     out["rows"]["%d,%d,%d" % (C, D, N)] = bench(C, D, N)
+out["gemm2000"] = gemm2000(reps=5 if REPS > 5 else 2)
 print(json.dumps(out))

@@ -10,6 +10,10 @@ import { readFileSync } from 'node:fs';
 import { ConvergenceError, DomainError, FamilyError, NumericError, shortenQuotes, UsageError } from '../core/errors.js';
 import type { CliIO, VerbModule } from './io.js';
 import { defaultIO } from './io.js';
+import { enableRelaxedSimd } from '../node/wasmFeatures.js';
+
+// Fused multiply-add in the softmax WebAssembly kernels (Node 20 needs a V8 flag; see node/wasmFeatures.ts).
+enableRelaxedSimd();
 
 /** verb → lazy module loader. Each helper adds its verb here. */
 const VERBS: Record<string, () => Promise<VerbModule>> = {

@@ -6,7 +6,7 @@
  * (two NT products per F·v for softmax regression; an R-op forward and a backward pass for an MLP);
  * the damped inverse is conjugate gradient to a stated tolerance.
  */
-import { conjugateGradient, type CgOptions, type CgResult } from './conjugateGradient.js';
+import { conjugateGradient, jsCgVectors, type CgOptions, type CgResult, type CgVectors } from './conjugateGradient.js';
 import type { CurvatureApprox, FisherMode } from './curvatureApprox.js';
 
 /** Any symmetric PSD curvature known only through its products (out ← F v; v and out may alias). */
@@ -19,6 +19,7 @@ export class MatrixFreeFisher implements CurvatureApprox {
     readonly dim: number,
     private readonly apply: (v: ArrayLike<number>, out: Float64Array) => void,
     readonly cg: CgOptions = {},
+    private readonly vectors: CgVectors = jsCgVectors,
   ) {}
 
   multiply(v: ArrayLike<number>, out: Float64Array = new Float64Array(this.dim)): Float64Array {
@@ -28,10 +29,11 @@ export class MatrixFreeFisher implements CurvatureApprox {
 
   /** (F + λI)^{-1} v by CG on F·v products to the relative residual `cg.tol` (default 1e-10). */
   multiplyInverse(v: ArrayLike<number>, damping: number, out: Float64Array = new Float64Array(this.dim)): Float64Array {
+    const vec = this.vectors;
     const res = conjugateGradient((x, y) => {
       this.apply(x, y);
-      for (let i = 0; i < y.length; i++) y[i] += damping * x[i];
-    }, v, this.cg);
+      vec.axpy(damping, x, y);
+    }, v, this.cg, vec);
     this.lastSolve = res;
     out.set(res.value);
     return out;
@@ -56,11 +58,13 @@ export class MatrixFreeFisher implements CurvatureApprox {
 export interface FisherVectorModel {
   readonly dim: number;
   fisherVector(v: ArrayLike<number>, out: Float64Array): void;
+  /** Vector kernels for CG in the model's own (SIMD) memory, when it has one. */
+  cgVectors?(): CgVectors;
 }
 
 /** The exact true Fisher of a model, uses the model's probabilities at its current θ. */
 export class ExactFisher extends MatrixFreeFisher {
   constructor(readonly model: FisherVectorModel, cg: CgOptions = {}) {
-    super('exact', model.dim, (v, out) => model.fisherVector(v, out), cg);
+    super('exact', model.dim, (v, out) => model.fisherVector(v, out), cg, model.cgVectors?.() ?? jsCgVectors);
   }
 }

@@ -15,7 +15,7 @@
  * blocked over the summation index so that the active panels stay in the L1/L2 caches.
  */
 
-import { arenaOf } from './wasmTiles.js';
+import { arenaOf, type WasmArena } from './wasmTiles.js';
 
 /** Float storage accepted by the kernels. Arithmetic is always done in double precision. */
 export type Floats = Float64Array | Float32Array;
@@ -165,10 +165,16 @@ export function transpose(rows: number, cols: number, src: Floats, out: Floats):
   }
 }
 
+/** The arena holding every given Float64Array (all in one WebAssembly memory), if any. */
+function wasmOf(x: Floats, y: Floats = x): WasmArena | undefined {
+  if (!(x instanceof Float64Array) || !(y instanceof Float64Array) || x.buffer !== y.buffer) return undefined;
+  return arenaOf(x.buffer);
+}
+
 /** Cholesky block size (columns factored per panel before the trailing NT update). */
-const NB = 48;
+const NB = 96;
 /** Inner block size of the triangular solves (columns solved by scalar substitution between NT updates). */
-const TB = 16;
+const TB = 32;
 
 /**
  * In-place lower Cholesky factorisation A = L Lᵀ of the symmetric positive-definite n×n matrix
@@ -186,7 +192,10 @@ export function cholesky(n: number, a: Floats, off: number, ld: number): boolean
     // diagonal block is written too and is overwritten by the final mirror.
     if (k0 > 0) gemmNT(n - k0, k1 - k0, k0, -1, a, off + k0 * ld, ld, a, off + k0 * ld, ld, 1, a, off + k0 * ld + k0, ld);
     // Unblocked factorisation of the diagonal block (row-oriented, dot products over contiguous rows).
-    for (let i = k0; i < k1; i++) {
+    const ar = wasmOf(a);
+    if (ar) {
+      if (!ar.kernels.potrfDiag(k1 - k0, a.byteOffset + 8 * (off + k0 * ld + k0), 8 * ld)) return false;
+    } else for (let i = k0; i < k1; i++) {
       const ri = off + i * ld;
       for (let j = k0; j <= i; j++) {
         const rj = off + j * ld;
@@ -214,7 +223,9 @@ export function solveRowsLowerT(n: number, l: Floats, lOff: number, ld: number, 
   for (let k0 = 0; k0 < n; k0 += TB) {
     const k1 = Math.min(n, k0 + TB);
     if (k0 > 0) gemmNT(nrhs, k1 - k0, k0, -1, b, bOff, ldb, l, lOff + k0 * ld, ld, 1, b, bOff + k0, ldb);
-    for (let r = 0; r < nrhs; r++) {
+    const ar = wasmOf(l, b);
+    if (ar) ar.kernels.trsmLT(k1 - k0, l.byteOffset + 8 * (lOff + k0 * ld + k0), 8 * ld, nrhs, b.byteOffset + 8 * (bOff + k0), 8 * ldb);
+    else for (let r = 0; r < nrhs; r++) {
       const o = bOff + r * ldb;
       for (let j = k0; j < k1; j++) {
         const rj = lOff + j * ld;
@@ -236,7 +247,9 @@ export function solveRowsLower(n: number, l: Floats, lOff: number, ld: number, n
     const k1 = Math.min(n, k0 + TB);
     // Σ_{i ≥ k1} X[r,i] L[i,j] = Σ_i X[r,i] Lᵀ[j,i]: rows of the mirrored upper triangle.
     if (k1 < n) gemmNT(nrhs, k1 - k0, n - k1, -1, b, bOff + k1, ldb, l, lOff + k0 * ld + k1, ld, 1, b, bOff + k0, ldb);
-    for (let r = 0; r < nrhs; r++) {
+    const ar = wasmOf(l, b);
+    if (ar) ar.kernels.trsmL(k1 - k0, l.byteOffset + 8 * (lOff + k0 * ld + k0), 8 * ld, nrhs, b.byteOffset + 8 * (bOff + k0), 8 * ldb);
+    else for (let r = 0; r < nrhs; r++) {
       const o = bOff + r * ldb;
       for (let j = k1 - 1; j >= k0; j--) {
         const rj = lOff + j * ld;

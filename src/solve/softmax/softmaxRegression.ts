@@ -14,6 +14,7 @@
  */
 import { argmaxAccuracy, cholesky, gemmNT, mirrorLower, solveRowsLower, solveRowsLowerT, transpose, type Floats } from './kernels.js';
 import { createArena, type WasmArena } from './wasmTiles.js';
+import { jsCgVectors, type CgVectors } from './conjugateGradient.js';
 
 export type Dtype = 'float64' | 'float32';
 
@@ -91,7 +92,7 @@ export class SoftmaxRegression {
       this.labels[n] = v;
     }
     const Dp = D + 1;
-    const fixed = 2 * N * Dp + 2 * C * N + N * C + 4 * C * Dp + 2 * Dp * Dp + 2 * C * C + 128;
+    const fixed = 2 * N * Dp + 2 * C * N + N * C + 8 * C * Dp + 2 * Dp * Dp + 2 * C * C + 256;
     const gramSize = N * N <= MAX_ARENA_GRAM ? N * N : 0;
     this.arena = this.dtype === 'float64' && options.simd !== false ? createArena(fixed + gramSize) : null;
     this.simd = this.arena !== null;
@@ -322,6 +323,36 @@ export class SoftmaxRegression {
     return K;
   }
   private gramReady = false;
+
+  /**
+   * CG vector kernels in the model's SIMD memory (four work vectors of length C·(D+1), reused by every
+   * CG run; one solve at a time); the plain JavaScript ones without SIMD.
+   */
+  cgVectors(): CgVectors {
+    const arena = this.arena;
+    if (!arena) return jsCgVectors;
+    if (this.cgVec) return this.cgVec;
+    const k = arena.kernels;
+    const pool: Float64Array[] = [];
+    let next = 0;
+    const at = (x: Float64Array) => x.byteOffset;
+    this.cgVec = {
+      alloc: (n) => {
+        if (n !== this.dim) return new Float64Array(n); // not this model's size: plain arrays, JS kernels below
+        if (next === 4) next = 0;
+        const v = pool[next] ?? (pool[next] = arena.alloc(n));
+        next++;
+        return v.fill(0);
+      },
+      dot: (x, y) => (x.buffer === arena.memory.buffer && y.buffer === x.buffer ? k.dot(x.length, at(x), at(y)) : jsCgVectors.dot(x, y)),
+      step: (a, p, q, x, r) => ([p, q, x, r].every((v) => v.buffer === arena.memory.buffer)
+        ? k.cgStep(x.length, a, at(p), at(q), at(x), at(r)) : jsCgVectors.step(a, p, q, x, r)),
+      xpby: (r, b, p) => (r.buffer === arena.memory.buffer && p.buffer === r.buffer ? k.xpby(p.length, at(r), b, at(p)) : jsCgVectors.xpby(r, b, p)),
+      axpy: (a, x, y) => (x.buffer === arena.memory.buffer && y.buffer === x.buffer ? k.axpy(y.length, a, at(x), at(y)) : jsCgVectors.axpy(a, x, y)),
+    };
+    return this.cgVec;
+  }
+  private cgVec: CgVectors | null = null;
 
   /** Fraction of examples whose most probable class (at the current θ) equals the label. */
   accuracy(): number {

@@ -396,6 +396,70 @@ function cgStepFn(): Fn {
 }
 
 /**
+ * potrfDiag(nb, a, ld) → 1, or 0 when a pivot is not positive and finite: unblocked lower Cholesky of
+ * the nb×nb diagonal block at a (row-oriented: every step is a SIMD dot product of two row prefixes).
+ */
+function potrfDiagFn(dotIndex: number): Fn {
+  const f = new Fn('potrfDiag', [I32, I32, I32], [I32]);
+  const NB = 0, A = 1, LD = 2;
+  const i = f.local(I32), j = f.local(I32), ri = f.local(I32), rj = f.local(I32), s = f.local(F64), ip1 = f.local(I32);
+  f.for(i, () => f.i32(0), NB, 1, () => {
+    f.get(A).get(i).get(LD).e(O.i32Mul, O.i32Add).set(ri);
+    f.get(i).i32(1).e(O.i32Add).set(ip1);
+    f.for(j, () => f.i32(0), ip1, 1, () => {
+      f.get(A).get(j).get(LD).e(O.i32Mul, O.i32Add).set(rj);
+      // s = A[i,j] − Σ_{l<j} L[i,l] L[j,l]
+      f.get(ri).get(j).i32(3).e(O.i32Shl, O.i32Add).e(f64Load());
+      f.get(j).get(ri).get(rj).e(O.call, uleb(dotIndex)).e(O.f64Sub).set(s);
+      f.if(() => f.get(j).get(i).e(O.i32Eq), () => {
+        f.if(() => f.get(s).f64(0).e(O.f64Gt).get(s).f64(Infinity).e(O.f64Lt, O.i32And, O.i32Eqz), () => f.i32(0).e(O.ret));
+        f.get(ri).get(i).i32(3).e(O.i32Shl, O.i32Add).get(s).e(O.f64Sqrt).e(f64Store());
+      }, () => {
+        f.get(ri).get(j).i32(3).e(O.i32Shl, O.i32Add).get(s).get(rj).get(j).i32(3).e(O.i32Shl, O.i32Add).e(f64Load()).e(O.f64Div).e(f64Store());
+      });
+    });
+  });
+  f.i32(1);
+  return f;
+}
+
+/**
+ * Row-wise triangular substitutions with the lower n×n L at l (leading dimension ldl, bytes) on the
+ * nrhs rows of B (ldb): trsmLT (forward): each row b ← L^{-1} b, i.e. B ← B L^{-T};
+ * trsmL (backward, reading Lᵀ from the mirrored strict upper triangle): b ← L^{-T} b, i.e. B ← B L^{-1}.
+ */
+function trsmFn(dotIndex: number, backward: boolean): Fn {
+  const f = new Fn(backward ? 'trsmL' : 'trsmLT', [I32, I32, I32, I32, I32, I32]);
+  const N = 0, L = 1, LDL = 2, NRHS = 3, B = 4, LDB = 5;
+  const r = f.local(I32), j = f.local(I32), o = f.local(I32), rj = f.local(I32), bj = f.local(I32), len = f.local(I32);
+  f.for(r, () => f.i32(0), NRHS, 1, () => {
+    f.get(B).get(r).get(LDB).e(O.i32Mul, O.i32Add).set(o);
+    const step = () => {
+      f.get(L).get(j).get(LDL).e(O.i32Mul, O.i32Add).set(rj);
+      f.get(o).get(j).i32(3).e(O.i32Shl, O.i32Add).set(bj);
+      f.get(bj);
+      f.get(bj).e(f64Load());
+      if (backward) {
+        // Σ_{q>j} b_q Lᵀ[j,q]
+        f.get(N).get(j).e(O.i32Sub).i32(1).e(O.i32Sub).set(len);
+        f.get(len).get(bj).i32(8).e(O.i32Add).get(rj).get(j).i32(3).e(O.i32Shl, O.i32Add).i32(8).e(O.i32Add);
+      } else {
+        f.get(j).get(o).get(rj);
+      }
+      f.e(O.call, uleb(dotIndex)).e(O.f64Sub);
+      f.get(rj).get(j).i32(3).e(O.i32Shl, O.i32Add).e(f64Load()).e(O.f64Div).e(f64Store());
+    };
+    if (backward) {
+      f.get(N).i32(1).e(O.i32Sub).set(j);
+      f.while(() => f.get(j).i32(0).e(O.i32GeS), () => { step(); f.inc(j, -1); });
+    } else {
+      f.for(j, () => f.i32(0), N, 1, step);
+    }
+  });
+  return f;
+}
+
+/**
  * peak(iters) → a checksum: `iters` rounds of PEAK_ACC independent f64x2 multiply-adds on registers
  * only (no memory traffic), the ceiling of this 128-bit path: 4·PEAK_ACC·iters flops.
  */
@@ -430,11 +494,14 @@ export function moduleBytes(variant: Variant): Uint8Array {
   for (let mr = 1; mr <= MR; mr++) kernIdx[mr] = add(kernel(mr, variant));
   const packIdx = add(packB());
   add(gemm((mr) => kernIdx[mr], packIdx));
-  add(dotFn());
+  const dotIdx = add(dotFn());
   add(axpyFn(false));
   add(axpyFn(true));
   add(cgStepFn());
   add(peakFn(variant));
+  add(potrfDiagFn(dotIdx));
+  add(trsmFn(dotIdx, false));
+  add(trsmFn(dotIdx, true));
   const sigs: string[] = [];
   const sigOf = (f: Fn) => {
     const key = `${f.params.join(',')}|${f.results.join(',')}`;
@@ -461,6 +528,9 @@ export interface WasmKernels {
   xpby(n: number, x: number, beta: number, y: number): void;
   cgStep(n: number, alpha: number, p: number, q: number, x: number, r: number): number;
   peak(iters: number): number;
+  potrfDiag(nb: number, a: number, ld: number): number;
+  trsmLT(n: number, l: number, ldl: number, nrhs: number, b: number, ldb: number): void;
+  trsmL(n: number, l: number, ldl: number, nrhs: number, b: number, ldb: number): void;
 }
 
 /** Kernel flavour: `relaxed` (fused multiply-add), `simd` (plain f64x2), or `auto` (relaxed when it compiles). */
