@@ -6,13 +6,30 @@ import { softmaxKfac } from '../../src/solve/softmax/kfacFisher.js';
 import { empiricalFisher } from '../../src/solve/softmax/empiricalFisher.js';
 import { DiagFisher } from '../../src/solve/softmax/diagFisher.js';
 import { expectRelClose, FIXTURE_NAMES, loadFixture } from './fixtures.js';
+import { enableRelaxedSimd } from '../../src/node/wasmFeatures.js';
+import { setDefaultWasmVariant } from '../../src/solve/softmax/wasmTiles.js';
+import type { SoftmaxData } from '../../src/solve/softmax/softmaxRegression.js';
+
+enableRelaxedSimd();
+
+/** A model on the named kernels: WebAssembly relaxed SIMD (FMA), plain SIMD, or scalar JavaScript. */
+function modelOn(data: SoftmaxData, flavour: 'relaxed' | 'simd' | 'scalar'): SoftmaxRegression {
+  setDefaultWasmVariant(flavour === 'scalar' ? 'auto' : flavour);
+  try {
+    const model = new SoftmaxRegression(data, { simd: flavour !== 'scalar' });
+    expect(model.wasmVariant).toBe(flavour === 'scalar' ? null : flavour);
+    return model;
+  } finally {
+    setDefaultWasmVariant('auto');
+  }
+}
 
 describe.each(FIXTURE_NAMES)('softmax natural gradient matches PyTorch float64 on fixture %s', (name) => {
   const fx = loadFixture(name);
-  for (const simd of [true, false]) {
-    const label = simd ? 'SIMD kernels' : 'scalar kernels';
+  for (const flavour of ['relaxed', 'simd', 'scalar'] as const) {
+    const label = { relaxed: 'relaxed-SIMD kernels', simd: 'plain SIMD kernels', scalar: 'scalar kernels' }[flavour];
     it(`gives the loss and gradient (${label})`, () => {
-      const model = new SoftmaxRegression(fx.parsed.data, { simd });
+      const model = modelOn(fx.parsed.data, flavour);
       const g = new Float64Array(model.dim);
       const loss = model.lossAndGrad(fx.parsed.theta, g);
       expect(Math.abs(loss - fx.loss)).toBeLessThanOrEqual(1e-12 * Math.abs(fx.loss));
@@ -21,7 +38,7 @@ describe.each(FIXTURE_NAMES)('softmax natural gradient matches PyTorch float64 o
     });
     for (const mode of ['exact', 'kfac', 'diag', 'empirical'] as const) {
       it(`gives the ${mode} natural gradient (${label})`, () => {
-        const model = new SoftmaxRegression(fx.parsed.data, { simd });
+        const model = modelOn(fx.parsed.data, flavour);
         const r = naturalGradient(model, fx.parsed.theta, mode, fx.damping);
         expectRelClose(r.natgrad, fx.natgrad[mode], 1e-10);
         if (mode === 'exact') {

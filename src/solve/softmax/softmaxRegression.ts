@@ -53,6 +53,8 @@ export class SoftmaxRegression {
   readonly labels: Int32Array;
   /** True when the products run on WebAssembly SIMD. */
   readonly simd: boolean;
+  /** Which WebAssembly kernels run the products: relaxed SIMD (fused multiply-add), plain SIMD, or none (scalar JS). */
+  readonly wasmVariant: 'relaxed' | 'simd' | null;
   /** X̃ (N×(D+1), last column 1). */
   readonly Xa: Floats;
   /** X̃ᵀ ((D+1)×N, last row 1). */
@@ -96,6 +98,7 @@ export class SoftmaxRegression {
     const gramSize = N * N <= MAX_ARENA_GRAM ? N * N : 0;
     this.arena = this.dtype === 'float64' && options.simd !== false ? createArena(fixed + gramSize) : null;
     this.simd = this.arena !== null;
+    this.wasmVariant = this.arena?.variant ?? null;
     const alloc = (n: number): Floats =>
       this.arena ? this.arena.alloc(n) : this.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
     this.Xa = alloc(N * Dp);
