@@ -163,8 +163,13 @@ class Fn {
 export const MR = 4, NR = 4;
 /** Summation block (a KC×NR panel of packed B stays in L1), row block and packed column block. */
 const KC = 256, MC = 64, NC = 512;
-/** Scratch doubles one gemm call needs at `ws`: the packed KC×NC block of B and an MR×NR tile. */
-export const WS_DOUBLES = KC * NC + MR * NR + 8;
+/** Scratch doubles one gemm call needs at `ws`: the packed KC×NC block of B, MC×KC of A and an MR×NR tile. */
+export const WS_DOUBLES = KC * NC + MC * KC + MR * NR + 8;
+/**
+ * A block of A is packed into MR-wide k-major panels (one pointer, constant offsets in the
+ * micro-kernel) when at least this many columns reuse it; narrower products read A in place.
+ */
+const PACK_A_MIN_N = 12;
 
 type Variant = 'relaxed' | 'simd';
 
@@ -179,33 +184,34 @@ function madd(f: Fn, variant: Variant, acc: number, a: number, b: number): void 
  * read in place (A[r,p] at a + r·lda + 8p, one 64-bit broadcast each), B from an NR-wide k-major
  * panel at bp. Stores C[r,s] (s < nr, s ≤ r + diag) as βC + α·acc; β = 0 does not read C.
  */
-function kernel(mr: number, variant: Variant): Fn {
-  const f = new Fn(`kern${mr}`, [I32, I32, I32, I32, I32, I32, F64, F64, I32, I32, I32]);
+function kernel(mr: number, variant: Variant, packed: boolean): Fn {
+  const f = new Fn(`kern${packed ? 'P' : ''}${mr}`, [I32, I32, I32, I32, I32, I32, F64, F64, I32, I32, I32]);
   const KCL = 0, A = 1, LDA = 2, BP = 3, C = 4, LDC = 5, ALPHA = 6, BETA = 7, NRA = 8, DIAG = 9, TMP = 10;
   const NV = NR / 2;
-  const ar = Array.from({ length: mr }, () => f.local(I32));
-  const kk = f.local(I32), cr = f.local(I32), s = f.local(I32), se = f.local(I32), addr = f.local(I32);
+  const ar = Array.from({ length: packed ? 1 : mr }, () => f.local(I32));
+  const bEnd = f.local(I32), cr = f.local(I32), s = f.local(I32), se = f.local(I32), addr = f.local(I32);
   const acc = Array.from({ length: mr * NV }, () => f.local(V128));
   const bv = Array.from({ length: NV }, () => f.local(V128));
   const av = f.local(V128), al = f.local(V128), be = f.local(V128);
   const val = f.local(F64);
-  for (let r = 0; r < mr; r++) {
+  // Packed: A is an MR-wide k-major panel (A[r,p] at a + 8(p·MR + r)); otherwise rows of A in place.
+  for (let r = 0; r < ar.length; r++) {
     if (r === 0) f.get(A); else f.get(ar[r - 1]).get(LDA).e(O.i32Add);
     f.set(ar[r]);
   }
-  const step = (u: number) => {
-    for (let t = 0; t < NV; t++) f.get(BP).e(V.load((u * NR + 2 * t) * 8)).set(bv[t]);
-    for (let r = 0; r < mr; r++) {
-      f.get(ar[r]).e(V.load64Splat(8 * u)).set(av);
-      for (let t = 0; t < NV; t++) madd(f, variant, acc[r * NV + t], av, bv[t]);
-    }
-  };
+  f.get(BP).get(KCL).i32(Math.log2(NR * 8)).e(O.i32Shl, O.i32Add).set(bEnd);
   // Not unrolled: TurboFan hoists every load of a loop body to its top, so the body's loads
   // (NR/2 + mr) plus the accumulators must fit the 15 allocatable xmm registers or it spills.
-  f.for(kk, () => f.i32(0), KCL, 1, () => {
-    step(0);
+  f.while(() => f.get(BP).get(bEnd).e(O.i32LtS), () => {
+    for (let t = 0; t < NV; t++) f.get(BP).e(V.load(16 * t)).set(bv[t]);
+    for (let r = 0; r < mr; r++) {
+      if (packed) f.get(ar[0]).e(V.load64Splat(8 * r)); else f.get(ar[r]).e(V.load64Splat());
+      f.set(av);
+      for (let t = 0; t < NV; t++) madd(f, variant, acc[r * NV + t], av, bv[t]);
+    }
     f.inc(BP, NR * 8);
-    for (let r = 0; r < mr; r++) f.inc(ar[r], 8);
+    if (packed) f.inc(ar[0], MR * 8);
+    else for (let r = 0; r < mr; r++) f.inc(ar[r], 8);
   });
   f.get(ALPHA).e(V.splat).set(al);
   // Full tile: vector stores straight into C.
@@ -256,13 +262,16 @@ function kernel(mr: number, variant: Variant): Fn {
   return f;
 }
 
-/** packB(nc, kc, b, ldb, dst): NR-wide k-major panels of the nc×kc block of B (rows j, summation p), zero-padded. */
-function packB(): Fn {
-  const f = new Fn('packB', [I32, I32, I32, I32, I32]);
+/**
+ * packB(nc, kc, b, ldb, dst) / packA(mc, kc, a, lda, dst): W-wide (NR or MR) k-major panels of an
+ * nc×kc block of rows (entry (j, p) at src + j·ld + 8p) to dst + 8(⌊j/W⌋·kc·W + p·W + j mod W), zero-padded.
+ */
+function packFn(name: string, W: number): Fn {
+  const f = new Fn(name, [I32, I32, I32, I32, I32]);
   const NCL = 0, KCL = 1, B = 2, LDB = 3, DST = 4;
   const jr = f.local(I32), s = f.local(I32), col = f.local(I32), src = f.local(I32), d = f.local(I32), p = f.local(I32), nrs = f.local(I32);
-  f.i32(NR).set(nrs);
-  f.for(jr, () => f.i32(0), NCL, NR, () => {
+  f.i32(W).set(nrs);
+  f.for(jr, () => f.i32(0), NCL, W, () => {
     f.for(s, () => f.i32(0), nrs, 1, () => {
       f.get(jr).get(s).e(O.i32Add).set(col);
       // d = dst + jr*kc*8 + 8s
@@ -271,13 +280,13 @@ function packB(): Fn {
         f.get(B).get(col).get(LDB).e(O.i32Mul, O.i32Add).set(src);
         f.for(p, () => f.i32(0), KCL, 1, () => {
           f.get(d).get(src).e(f64Load()).e(f64Store());
-          f.inc(d, NR * 8);
+          f.inc(d, W * 8);
           f.inc(src, 8);
         });
       }, () => {
         f.for(p, () => f.i32(0), KCL, 1, () => {
           f.get(d).f64(0).e(f64Store());
-          f.inc(d, NR * 8);
+          f.inc(d, W * 8);
         });
       });
     });
@@ -286,13 +295,14 @@ function packB(): Fn {
 }
 
 /** gemm(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, lower, ws): the macro-loop (module comment). */
-function gemm(kernIndex: (mr: number) => number, packIndex: number): Fn {
+function gemm(kernIndex: (mr: number, packed: boolean) => number, packIndex: number, packAIndex: number): Fn {
   const f = new Fn('gemm', [I32, I32, I32, F64, I32, I32, I32, I32, F64, I32, I32, I32, I32]);
   const M = 0, N = 1, K = 2, ALPHA = 3, A = 4, LDA = 5, B = 6, LDB = 7, BETA = 8, C = 9, LDC = 10, LOWER = 11, WS = 12;
   const jc = f.local(I32), nc = f.local(I32), pc = f.local(I32), kc = f.local(I32), ic = f.local(I32), mc = f.local(I32);
   const jr = f.local(I32), nr = f.local(I32), ir = f.local(I32), mr = f.local(I32), i = f.local(I32), j = f.local(I32);
-  const diag = f.local(I32), tmp = f.local(I32), bt = f.local(F64);
-  f.get(WS).i32(KC * NC * 8).e(O.i32Add).set(tmp);
+  const diag = f.local(I32), tmp = f.local(I32), bt = f.local(F64), pa = f.local(I32), wa = f.local(I32);
+  f.get(WS).i32(KC * NC * 8).e(O.i32Add).set(wa);
+  f.get(wa).i32(KC * MC * 8).e(O.i32Add).set(tmp);
   f.for(jc, () => f.i32(0), N, NC, () => {
     f.minI32(() => f.i32(NC), () => f.get(N).get(jc).e(O.i32Sub)).set(nc);
     f.for(pc, () => f.i32(0), K, KC, () => {
@@ -302,6 +312,11 @@ function gemm(kernIndex: (mr: number) => number, packIndex: number): Fn {
       // Rows above jc have nothing to do in a lower update.
       f.for(ic, () => f.get(jc).i32(0).get(LOWER).e(O.select), M, MC, () => {
         f.minI32(() => f.i32(MC), () => f.get(M).get(ic).e(O.i32Sub)).set(mc);
+        // Pack this MC×KC block of A when enough column panels reuse it.
+        f.get(nc).i32(PACK_A_MIN_N).e(O.i32GeS).set(pa);
+        f.if(() => f.get(pa), () => {
+          f.get(mc).get(kc).get(A).get(ic).get(LDA).e(O.i32Mul, O.i32Add).get(pc).i32(3).e(O.i32Shl, O.i32Add).get(LDA).get(wa).e(O.call, uleb(packAIndex));
+        });
         f.for(jr, () => f.i32(0), nc, NR, () => {
           f.minI32(() => f.i32(NR), () => f.get(nc).get(jr).e(O.i32Sub)).set(nr);
           f.get(jc).get(jr).e(O.i32Add).set(j);
@@ -311,17 +326,18 @@ function gemm(kernIndex: (mr: number) => number, packIndex: number): Fn {
             f.get(i).get(j).e(O.i32Sub).i32(1 << 20).get(LOWER).e(O.select).set(diag);
             // Skip tiles entirely above the diagonal (diag + mr − 1 < 0).
             f.if(() => f.get(diag).get(mr).e(O.i32Add).i32(1).e(O.i32GeS), () => {
-              const args = () => {
-                f.get(kc).get(A).get(i).get(LDA).e(O.i32Mul, O.i32Add).get(pc).i32(3).e(O.i32Shl, O.i32Add).get(LDA);
+              const args = (packed: boolean) => {
+                if (packed) f.get(kc).get(wa).get(ir).get(kc).e(O.i32Mul).i32(3).e(O.i32Shl, O.i32Add).get(LDA);
+                else f.get(kc).get(A).get(i).get(LDA).e(O.i32Mul, O.i32Add).get(pc).i32(3).e(O.i32Shl, O.i32Add).get(LDA);
                 f.get(WS).get(jr).get(kc).e(O.i32Mul).i32(3).e(O.i32Shl, O.i32Add);
                 f.get(C).get(i).get(LDC).e(O.i32Mul, O.i32Add).get(j).i32(3).e(O.i32Shl, O.i32Add).get(LDC);
                 f.get(ALPHA).get(bt).get(nr).get(diag).get(tmp);
               };
-              const chain = (r: number) => {
-                if (r === 1) { args(); f.e(O.call, uleb(kernIndex(1))); return; }
-                f.if(() => f.get(mr).i32(r).e(O.i32Eq), () => { args(); f.e(O.call, uleb(kernIndex(r))); }, () => chain(r - 1));
+              const chain = (r: number, packed: boolean) => {
+                if (r === 1) { args(packed); f.e(O.call, uleb(kernIndex(1, packed))); return; }
+                f.if(() => f.get(mr).i32(r).e(O.i32Eq), () => { args(packed); f.e(O.call, uleb(kernIndex(r, packed))); }, () => chain(r - 1, packed));
               };
-              chain(MR);
+              f.if(() => f.get(pa), () => chain(MR, true), () => chain(MR, false));
             });
           });
         });
@@ -490,10 +506,12 @@ function importSection(): number[] {
 export function moduleBytes(variant: Variant): Uint8Array {
   const fns: Fn[] = [];
   const add = (f: Fn) => { fns.push(f); return fns.length - 1; };
-  const kernIdx: number[] = [];
-  for (let mr = 1; mr <= MR; mr++) kernIdx[mr] = add(kernel(mr, variant));
-  const packIdx = add(packB());
-  add(gemm((mr) => kernIdx[mr], packIdx));
+  const kernIdx: number[] = [], kernPIdx: number[] = [];
+  for (let mr = 1; mr <= MR; mr++) kernIdx[mr] = add(kernel(mr, variant, false));
+  for (let mr = 1; mr <= MR; mr++) kernPIdx[mr] = add(kernel(mr, variant, true));
+  const packIdx = add(packFn('packB', NR));
+  const packAIdx = add(packFn('packA', MR));
+  add(gemm((mr, packed) => (packed ? kernPIdx : kernIdx)[mr], packIdx, packAIdx));
   const dotIdx = add(dotFn());
   add(axpyFn(false));
   add(axpyFn(true));
