@@ -184,10 +184,11 @@ function madd(f: Fn, variant: Variant, acc: number, a: number, b: number): void 
  * read in place (A[r,p] at a + r·lda + 8p, one 64-bit broadcast each), B from an NR-wide k-major
  * panel at bp. Stores C[r,s] (s < nr, s ≤ r + diag) as βC + α·acc; β = 0 does not read C.
  */
-function kernel(mr: number, variant: Variant, packed: boolean): Fn {
-  const f = new Fn(`kern${packed ? 'P' : ''}${mr}`, [I32, I32, I32, I32, I32, I32, F64, F64, I32, I32, I32]);
+function kernel(mr: number, variant: Variant, packed: boolean, half: boolean): Fn {
+  const f = new Fn(`kern${packed ? 'P' : ''}${mr}${half ? 'h' : ''}`, [I32, I32, I32, I32, I32, I32, F64, F64, I32, I32, I32]);
   const KCL = 0, A = 1, LDA = 2, BP = 3, C = 4, LDC = 5, ALPHA = 6, BETA = 7, NRA = 8, DIAG = 9, TMP = 10;
-  const NV = NR / 2;
+  // `half`: only the first f64x2 of each panel row (a last panel with nr ≤ 2 columns).
+  const NV = half ? 1 : NR / 2;
   const ar = Array.from({ length: packed ? 1 : mr }, () => f.local(I32));
   const bEnd = f.local(I32), cr = f.local(I32), s = f.local(I32), se = f.local(I32), addr = f.local(I32);
   const acc = Array.from({ length: mr * NV }, () => f.local(V128));
@@ -295,7 +296,7 @@ function packFn(name: string, W: number): Fn {
 }
 
 /** gemm(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, lower, ws): the macro-loop (module comment). */
-function gemm(kernIndex: (mr: number, packed: boolean) => number, packIndex: number, packAIndex: number): Fn {
+function gemm(kernIndex: (mr: number, packed: boolean, half: boolean) => number, packIndex: number, packAIndex: number): Fn {
   const f = new Fn('gemm', [I32, I32, I32, F64, I32, I32, I32, I32, F64, I32, I32, I32, I32]);
   const M = 0, N = 1, K = 2, ALPHA = 3, A = 4, LDA = 5, B = 6, LDB = 7, BETA = 8, C = 9, LDC = 10, LOWER = 11, WS = 12;
   const jc = f.local(I32), nc = f.local(I32), pc = f.local(I32), kc = f.local(I32), ic = f.local(I32), mc = f.local(I32);
@@ -333,11 +334,12 @@ function gemm(kernIndex: (mr: number, packed: boolean) => number, packIndex: num
                 f.get(C).get(i).get(LDC).e(O.i32Mul, O.i32Add).get(j).i32(3).e(O.i32Shl, O.i32Add).get(LDC);
                 f.get(ALPHA).get(bt).get(nr).get(diag).get(tmp);
               };
-              const chain = (r: number, packed: boolean) => {
-                if (r === 1) { args(packed); f.e(O.call, uleb(kernIndex(1, packed))); return; }
-                f.if(() => f.get(mr).i32(r).e(O.i32Eq), () => { args(packed); f.e(O.call, uleb(kernIndex(r, packed))); }, () => chain(r - 1, packed));
+              const chain = (r: number, packed: boolean, half: boolean) => {
+                if (r === 1) { args(packed); f.e(O.call, uleb(kernIndex(1, packed, half))); return; }
+                f.if(() => f.get(mr).i32(r).e(O.i32Eq), () => { args(packed); f.e(O.call, uleb(kernIndex(r, packed, half))); }, () => chain(r - 1, packed, half));
               };
-              f.if(() => f.get(pa), () => chain(MR, true), () => chain(MR, false));
+              const byWidth = (packed: boolean) => f.if(() => f.get(nr).i32(2).e(O.i32LeS), () => chain(MR, packed, true), () => chain(MR, packed, false));
+              f.if(() => f.get(pa), () => byWidth(true), () => byWidth(false));
             });
           });
         });
@@ -506,12 +508,13 @@ function importSection(): number[] {
 export function moduleBytes(variant: Variant): Uint8Array {
   const fns: Fn[] = [];
   const add = (f: Fn) => { fns.push(f); return fns.length - 1; };
-  const kernIdx: number[] = [], kernPIdx: number[] = [];
-  for (let mr = 1; mr <= MR; mr++) kernIdx[mr] = add(kernel(mr, variant, false));
-  for (let mr = 1; mr <= MR; mr++) kernPIdx[mr] = add(kernel(mr, variant, true));
+  const kernIdx = new Map<string, number>();
+  for (const packed of [false, true]) for (const half of [false, true]) {
+    for (let mr = 1; mr <= MR; mr++) kernIdx.set(`${mr}${packed}${half}`, add(kernel(mr, variant, packed, half)));
+  }
   const packIdx = add(packFn('packB', NR));
   const packAIdx = add(packFn('packA', MR));
-  add(gemm((mr, packed) => (packed ? kernPIdx : kernIdx)[mr], packIdx, packAIdx));
+  add(gemm((mr, packed, half) => kernIdx.get(`${mr}${packed}${half}`)!, packIdx, packAIdx));
   const dotIdx = add(dotFn());
   add(axpyFn(false));
   add(axpyFn(true));
