@@ -9,10 +9,12 @@
  * Fisher-vector products, K-FAC factors, the Cholesky block-column update and the blocked triangular
  * solves are all NT products.
  *
- * When A, B and C all live in one WebAssembly arena (wasmTiles.ts; float64 models), gemmNT runs on
- * f64x2 SIMD 4×2 register tiles, one WebAssembly call per strip of rows. Otherwise (plain arrays,
- * Float32Array) it runs the scalar JavaScript version: 4×4 micro-tiles with 16 accumulators,
- * blocked over the summation index so that the active panels stay in the L1/L2 caches.
+ * When A, B and C all live in one WebAssembly arena (wasmTiles.ts; float64 models), gemmNT is ONE
+ * call into the arena's packed WebAssembly GEMM (f64x2 4×4 outer-product micro-kernel, relaxed-SIMD
+ * fused multiply-add where available), and the Cholesky diagonal blocks and triangular strips run in
+ * the same module. Otherwise (plain arrays, Float32Array) everything runs in scalar JavaScript: 4×4
+ * micro-tiles with 16 accumulators, blocked over the summation index so that the active panels stay
+ * in the L1/L2 caches.
  */
 
 import { arenaOf, type WasmArena } from './wasmTiles.js';

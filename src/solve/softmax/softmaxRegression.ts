@@ -8,7 +8,7 @@
  *
  * The model keeps the augmented data in both orientations (X̃, N×(D+1), and X̃ᵀ, (D+1)×N) so that
  * every heavy operation is one {@link gemmNT}; with float64 storage all buffers live in a private
- * WebAssembly memory and the products run on f64x2 SIMD tiles (scalar JS when SIMD is missing).
+ * WebAssembly memory and the products run on its packed f64x2 SIMD GEMM (scalar JS when SIMD is missing).
  * With float32 storage the data, parameters and intermediate buffers are Float32Array (arithmetic
  * inside the kernels is still double).
  */
