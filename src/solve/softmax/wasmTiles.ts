@@ -414,21 +414,50 @@ function cgStepFn(): Fn {
 }
 
 /**
+ * Emits s ← Σ x_i y_i over `lenB` BYTES at x and y (locals; x and y are not changed) into the f64
+ * local `out`: two f64x2 accumulators over 4 doubles a step, then a pair, then one double. Inline
+ * (no call) for the short dot products of the triangular substitutions.
+ */
+function inlineDot(f: Fn, lenB: number, x: number, y: number, out: number): void {
+  const q = f.local(I32), e4 = f.local(I32), a0 = f.local(V128), a1 = f.local(V128);
+  f.f64(0).e(V.splat).set(a0);
+  f.get(a0).set(a1);
+  f.i32(0).set(q);
+  f.get(lenB).i32(-32).e(O.i32And).set(e4);
+  f.while(() => f.get(q).get(e4).e(O.i32LtS), () => {
+    f.get(a0).get(x).get(q).e(O.i32Add).e(V.load()).get(y).get(q).e(O.i32Add).e(V.load()).e(V.mul, V.add).set(a0);
+    f.get(a1).get(x).get(q).e(O.i32Add).e(V.load(16)).get(y).get(q).e(O.i32Add).e(V.load(16)).e(V.mul, V.add).set(a1);
+    f.inc(q, 32);
+  });
+  f.if(() => f.get(q).i32(16).e(O.i32Add).get(lenB).e(O.i32LeS), () => {
+    f.get(a0).get(x).get(q).e(O.i32Add).e(V.load()).get(y).get(q).e(O.i32Add).e(V.load()).e(V.mul, V.add).set(a0);
+    f.inc(q, 16);
+  });
+  f.get(a0).get(a1).e(V.add).set(a0);
+  f.get(a0).e(V.extract0).get(a0).e(V.extract1).e(O.f64Add).set(out);
+  f.if(() => f.get(q).get(lenB).e(O.i32LtS), () => {
+    f.get(out).get(x).get(q).e(O.i32Add).e(f64Load()).get(y).get(q).e(O.i32Add).e(f64Load()).e(O.f64Mul, O.f64Add).set(out);
+  });
+}
+
+/**
  * potrfDiag(nb, a, ld) → 1, or 0 when a pivot is not positive and finite: unblocked lower Cholesky of
  * the nb×nb diagonal block at a (row-oriented: every step is a SIMD dot product of two row prefixes).
  */
-function potrfDiagFn(dotIndex: number): Fn {
+function potrfDiagFn(): Fn {
   const f = new Fn('potrfDiag', [I32, I32, I32], [I32]);
   const NB = 0, A = 1, LD = 2;
   const i = f.local(I32), j = f.local(I32), ri = f.local(I32), rj = f.local(I32), s = f.local(F64), ip1 = f.local(I32);
+  const lenB = f.local(I32), dt = f.local(F64);
   f.for(i, () => f.i32(0), NB, 1, () => {
     f.get(A).get(i).get(LD).e(O.i32Mul, O.i32Add).set(ri);
     f.get(i).i32(1).e(O.i32Add).set(ip1);
     f.for(j, () => f.i32(0), ip1, 1, () => {
       f.get(A).get(j).get(LD).e(O.i32Mul, O.i32Add).set(rj);
       // s = A[i,j] − Σ_{l<j} L[i,l] L[j,l]
-      f.get(ri).get(j).i32(3).e(O.i32Shl, O.i32Add).e(f64Load());
-      f.get(j).get(ri).get(rj).e(O.call, uleb(dotIndex)).e(O.f64Sub).set(s);
+      f.get(j).i32(3).e(O.i32Shl).set(lenB);
+      inlineDot(f, lenB, ri, rj, dt);
+      f.get(ri).get(j).i32(3).e(O.i32Shl, O.i32Add).e(f64Load()).get(dt).e(O.f64Sub).set(s);
       f.if(() => f.get(j).get(i).e(O.i32Eq), () => {
         f.if(() => f.get(s).f64(0).e(O.f64Gt).get(s).f64(Infinity).e(O.f64Lt, O.i32And, O.i32Eqz), () => f.i32(0).e(O.ret));
         f.get(ri).get(i).i32(3).e(O.i32Shl, O.i32Add).get(s).e(O.f64Sqrt).e(f64Store());
@@ -446,33 +475,79 @@ function potrfDiagFn(dotIndex: number): Fn {
  * nrhs rows of B (ldb): trsmLT (forward): each row b ← L^{-1} b, i.e. B ← B L^{-T};
  * trsmL (backward, reading Lᵀ from the mirrored strict upper triangle): b ← L^{-T} b, i.e. B ← B L^{-1}.
  */
-function trsmFn(dotIndex: number, backward: boolean): Fn {
+function trsmFn(backward: boolean): Fn {
   const f = new Fn(backward ? 'trsmL' : 'trsmLT', [I32, I32, I32, I32, I32, I32]);
   const N = 0, L = 1, LDL = 2, NRHS = 3, B = 4, LDB = 5;
   const r = f.local(I32), j = f.local(I32), o = f.local(I32), rj = f.local(I32), bj = f.local(I32), len = f.local(I32);
-  f.for(r, () => f.i32(0), NRHS, 1, () => {
-    f.get(B).get(r).get(LDB).e(O.i32Mul, O.i32Add).set(o);
-    const step = () => {
-      f.get(L).get(j).get(LDL).e(O.i32Mul, O.i32Add).set(rj);
-      f.get(o).get(j).i32(3).e(O.i32Shl, O.i32Add).set(bj);
-      f.get(bj);
-      f.get(bj).e(f64Load());
-      if (backward) {
-        // Σ_{q>j} b_q Lᵀ[j,q]
-        f.get(N).get(j).e(O.i32Sub).i32(1).e(O.i32Sub).set(len);
-        f.get(len).get(bj).i32(8).e(O.i32Add).get(rj).get(j).i32(3).e(O.i32Shl, O.i32Add).i32(8).e(O.i32Add);
-      } else {
-        f.get(j).get(o).get(rj);
-      }
-      f.e(O.call, uleb(dotIndex)).e(O.f64Sub);
-      f.get(rj).get(j).i32(3).e(O.i32Shl, O.i32Add).e(f64Load()).e(O.f64Div).e(f64Store());
-    };
+  const xp = f.local(I32), yp = f.local(I32), dt = f.local(F64), r4 = f.local(I32);
+  // RB right-hand sides at once: their substitutions are independent chains (each step waits for a
+  // dot product and a division), so interleaving them hides the latency; the L row is loaded once.
+  const RB = 4;
+  const ot = Array.from({ length: RB }, () => f.local(I32));
+  const acc = Array.from({ length: RB }, () => f.local(V128));
+  const sd = Array.from({ length: RB }, () => f.local(F64));
+  const q = f.local(I32), e2 = f.local(I32), lv = f.local(V128), ls = f.local(F64), dj = f.local(F64), xo = f.local(I32);
+  const colStart = () => {
+    f.get(L).get(j).get(LDL).e(O.i32Mul, O.i32Add).set(rj);
+    if (backward) {
+      // Σ_{q>j} b_q Lᵀ[j,q]: both operands start at column j + 1.
+      f.get(N).get(j).e(O.i32Sub).i32(1).e(O.i32Sub).i32(3).e(O.i32Shl).set(len);
+      f.get(j).i32(3).e(O.i32Shl).i32(8).e(O.i32Add).set(xo);
+    } else {
+      f.get(j).i32(3).e(O.i32Shl).set(len);
+      f.i32(0).set(xo);
+    }
+  };
+  const blockStep = () => {
+    colStart();
+    f.get(rj).get(xo).e(O.i32Add).set(yp);
+    f.f64(0).e(V.splat).set(lv);
+    for (let t = 0; t < RB; t++) f.get(lv).set(acc[t]);
+    f.i32(0).set(q);
+    f.get(len).i32(-16).e(O.i32And).set(e2);
+    f.while(() => f.get(q).get(e2).e(O.i32LtS), () => {
+      f.get(yp).get(q).e(O.i32Add).e(V.load()).set(lv);
+      for (let t = 0; t < RB; t++) f.get(acc[t]).get(ot[t]).get(xo).e(O.i32Add).get(q).e(O.i32Add).e(V.load()).get(lv).e(V.mul, V.add).set(acc[t]);
+      f.inc(q, 16);
+    });
+    for (let t = 0; t < RB; t++) f.get(acc[t]).e(V.extract0).get(acc[t]).e(V.extract1).e(O.f64Add).set(sd[t]);
+    f.if(() => f.get(q).get(len).e(O.i32LtS), () => {
+      f.get(yp).get(q).e(O.i32Add).e(f64Load()).set(ls);
+      for (let t = 0; t < RB; t++) f.get(sd[t]).get(ot[t]).get(xo).e(O.i32Add).get(q).e(O.i32Add).e(f64Load()).get(ls).e(O.f64Mul, O.f64Add).set(sd[t]);
+    });
+    f.get(rj).get(j).i32(3).e(O.i32Shl, O.i32Add).e(f64Load()).set(dj);
+    for (let t = 0; t < RB; t++) {
+      f.get(ot[t]).get(j).i32(3).e(O.i32Shl, O.i32Add).set(bj);
+      f.get(bj).get(bj).e(f64Load()).get(sd[t]).e(O.f64Sub).get(dj).e(O.f64Div).e(f64Store());
+    }
+  };
+  const step = () => {
+    colStart();
+    f.get(o).get(j).i32(3).e(O.i32Shl, O.i32Add).set(bj);
+    f.get(o).get(xo).e(O.i32Add).set(xp);
+    f.get(rj).get(xo).e(O.i32Add).set(yp);
+    inlineDot(f, len, xp, yp, dt);
+    f.get(bj);
+    f.get(bj).e(f64Load()).get(dt).e(O.f64Sub);
+    f.get(rj).get(j).i32(3).e(O.i32Shl, O.i32Add).e(f64Load()).e(O.f64Div).e(f64Store());
+  };
+  const columns = (body: () => void) => {
     if (backward) {
       f.get(N).i32(1).e(O.i32Sub).set(j);
-      f.while(() => f.get(j).i32(0).e(O.i32GeS), () => { step(); f.inc(j, -1); });
+      f.while(() => f.get(j).i32(0).e(O.i32GeS), () => { body(); f.inc(j, -1); });
     } else {
-      f.for(j, () => f.i32(0), N, 1, step);
+      f.for(j, () => f.i32(0), N, 1, body);
     }
+  };
+  f.get(NRHS).i32(-RB).e(O.i32And).set(r4);
+  f.for(r, () => f.i32(0), r4, RB, () => {
+    for (let t = 0; t < RB; t++) f.get(B).get(r).i32(t).e(O.i32Add).get(LDB).e(O.i32Mul, O.i32Add).set(ot[t]);
+    columns(blockStep);
+  });
+  f.while(() => f.get(r).get(NRHS).e(O.i32LtS), () => {
+    f.get(B).get(r).get(LDB).e(O.i32Mul, O.i32Add).set(o);
+    columns(step);
+    f.inc(r, 1);
   });
   return f;
 }
@@ -515,14 +590,14 @@ export function moduleBytes(variant: Variant): Uint8Array {
   const packIdx = add(packFn('packB', NR));
   const packAIdx = add(packFn('packA', MR));
   add(gemm((mr, packed, half) => kernIdx.get(`${mr}${packed}${half}`)!, packIdx, packAIdx));
-  const dotIdx = add(dotFn());
+  add(dotFn());
   add(axpyFn(false));
   add(axpyFn(true));
   add(cgStepFn());
   add(peakFn(variant));
-  add(potrfDiagFn(dotIdx));
-  add(trsmFn(dotIdx, false));
-  add(trsmFn(dotIdx, true));
+  add(potrfDiagFn());
+  add(trsmFn(false));
+  add(trsmFn(true));
   const sigs: string[] = [];
   const sigOf = (f: Fn) => {
     const key = `${f.params.join(',')}|${f.results.join(',')}`;
