@@ -22,6 +22,25 @@ import { arenaOf, type WasmArena } from './wasmTiles.js';
 /** Float storage accepted by the kernels. Arithmetic is always done in double precision. */
 export type Floats = Float64Array | Float32Array;
 
+/**
+ * Splits large products over threads (set by a ParallelRunner (parallel.ts) around a multi-threaded
+ * model's calls, null otherwise): returns true when it did the work. It clears itself while it runs, so the
+ * products it issues (and nested calls) run here, serially.
+ */
+export interface RowSplitter {
+  gemm(m: number, n: number, k: number, alpha: number, a: Floats, aOff: number, lda: number, b: Floats, bOff: number, ldb: number,
+    beta: number, c: Floats, cOff: number, ldc: number, lower: boolean): boolean;
+  /** Triangular solve on the rows of B: `upper` false is {@link solveRowsLowerT}, true {@link solveRowsLower}. */
+  trsm(upper: boolean, n: number, l: Floats, lOff: number, ld: number, nrhs: number, b: Floats, bOff: number, ldb: number): boolean;
+}
+let splitter: RowSplitter | null = null;
+/** Installs `s` (or none); returns the previous one. */
+export function setRowSplitter(s: RowSplitter | null): RowSplitter | null {
+  const prev = splitter;
+  splitter = s;
+  return prev;
+}
+
 /** Summation-index block length of {@link gemmNT} (keeps a 4-row panel of A in L1, B's panel in L2). */
 const KB = 128;
 
@@ -39,6 +58,7 @@ export function gemmNT(
   beta: number, c: Floats, cOff: number, ldc: number,
   lower = false,
 ): void {
+  if (splitter !== null && splitter.gemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lower)) return;
   if (k > 0 && c instanceof Float64Array && a.buffer === c.buffer && b.buffer === c.buffer) {
     const arena = arenaOf(c.buffer);
     if (arena) {
@@ -222,6 +242,7 @@ export function cholesky(n: number, a: Floats, off: number, ld: number): boolean
  * TB-wide diagonal strips go through {@link gemmNT}.
  */
 export function solveRowsLowerT(n: number, l: Floats, lOff: number, ld: number, nrhs: number, b: Floats, bOff: number, ldb: number): void {
+  if (splitter !== null && splitter.trsm(false, n, l, lOff, ld, nrhs, b, bOff, ldb)) return;
   for (let k0 = 0; k0 < n; k0 += TB) {
     const k1 = Math.min(n, k0 + TB);
     if (k0 > 0) gemmNT(nrhs, k1 - k0, k0, -1, b, bOff, ldb, l, lOff + k0 * ld, ld, 1, b, bOff + k0, ldb);
@@ -244,6 +265,7 @@ export function solveRowsLowerT(n: number, l: Floats, lOff: number, ld: number, 
  * triangle (as {@link cholesky} leaves it), i.e. each row y of B becomes L^{-T} y (back substitution).
  */
 export function solveRowsLower(n: number, l: Floats, lOff: number, ld: number, nrhs: number, b: Floats, bOff: number, ldb: number): void {
+  if (splitter !== null && splitter.trsm(true, n, l, lOff, ld, nrhs, b, bOff, ldb)) return;
   const top = Math.ceil(n / TB) * TB;
   for (let k0 = top - TB; k0 >= 0; k0 -= TB) {
     const k1 = Math.min(n, k0 + TB);

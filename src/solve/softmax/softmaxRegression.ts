@@ -13,6 +13,7 @@
  * inside the kernels is still double).
  */
 import { argmaxAccuracy, cholesky, gemmNT, mirrorLower, solveRowsLower, solveRowsLowerT, transpose, type Floats } from './kernels.js';
+import { defaultThreads, ParallelRunner, runnerDoubles, threadSpawner, type ParallelOptions } from './parallel.js';
 import { createArena, type WasmArena } from './wasmTiles.js';
 import { jsCgVectors, type CgVectors } from './conjugateGradient.js';
 
@@ -31,10 +32,23 @@ export interface SoftmaxOptions {
   dtype?: Dtype;
   /** Use WebAssembly SIMD kernels when available (float64 only). Default true. */
   simd?: boolean;
+  /**
+   * Threads for the large products (float64 with SIMD only): the calling thread plus threads − 1 helpers over
+   * shared memory, started on the first large product. Results are bitwise identical for every value.
+   * Default: the registered default (the Node entry `infogeo` and the CLI: the available cores), else 1.
+   */
+  threads?: number;
+  /** Tuning of the split (tests): `minWork` (default PARALLEL_MIN_WORK), `adaptive` back-off (default true); see parallel.ts. */
+  parallel?: ParallelOptions;
 }
+
+/** Closes a collected model's helper threads. */
+const runners = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<ParallelRunner>((r) => r.close()) : null;
 
 /** Largest N×N Gram matrix placed in SIMD memory (bigger ones use plain arrays and scalar kernels). */
 const MAX_ARENA_GRAM = 1 << 22;
+/** Input columns per block of the diagonal-Fisher product (a DIAG_ROWS × N scratch of squared inputs). */
+const DIAG_ROWS = 96;
 
 /**
  * Softmax regression on a fixed data set. Call {@link SoftmaxRegression.setParams} (or
@@ -63,7 +77,11 @@ export class SoftmaxRegression {
   readonly W: Floats;
   /** Probabilities p_n (N×C) at the current parameters. */
   readonly P: Floats;
+  /** Threads its large products use (1 without SIMD, without a thread spawner, or when asked). */
+  readonly threads: number;
   private readonly arena: WasmArena | null;
+  /** The multi-thread runner (null with one thread): its `stats` count the products split. */
+  readonly runner: ParallelRunner | null = null;
   private readonly Et: Floats; // C×N scratch (transposed residuals)
   private readonly U: Floats; // N×C scratch
   private readonly V: Floats; // C×(D+1) scratch (input vector)
@@ -76,6 +94,8 @@ export class SoftmaxRegression {
   private kfacVersion = 0;
   private factored: { version: number; shift: number; okA: boolean; okG: boolean } | null = null;
   private gram: Floats | null = null;
+  private square: Float64Array | null = null;
+  private squareOwner: object | null = null;
   private lossValue = NaN;
 
   constructor(data: SoftmaxData, options: SoftmaxOptions = {}) {
@@ -94,11 +114,23 @@ export class SoftmaxRegression {
       this.labels[n] = v;
     }
     const Dp = D + 1;
-    const fixed = 2 * N * Dp + 2 * C * N + N * C + 8 * C * Dp + 2 * Dp * Dp + 2 * C * C + 256;
+    const fixed = 2 * N * Dp + 2 * C * N + N * C + 8 * C * Dp + 2 * Dp * Dp + 2 * C * C + DIAG_ROWS * N + 256;
     const gramSize = N * N <= MAX_ARENA_GRAM ? N * N : 0;
-    this.arena = this.dtype === 'float64' && options.simd !== false ? createArena(fixed + gramSize) : null;
+    const threads = options.threads ?? defaultThreads();
+    if (!(Number.isInteger(threads) && threads >= 1 && threads <= 256)) throw new RangeError(`threads must be an integer in 1..256, got ${threads}`);
+    const spawn = threadSpawner();
+    if (threads > 1 && !spawn) throw new RangeError(`threads = ${threads} needs a thread spawner (import 'infogeo' in Node, or registerThreadSpawner); without one use threads: 1`);
+    const wantArena = this.dtype === 'float64' && options.simd !== false;
+    // Two N×N slots: the input Gram matrix and the Woodbury factor of an outer-product Fisher (pages never touched cost no memory).
+    const shared = wantArena && threads > 1 ? createArena(fixed + 2 * gramSize + runnerDoubles(threads), { shared: true }) : null;
+    this.arena = shared ?? (wantArena ? createArena(fixed + 2 * gramSize) : null);
     this.simd = this.arena !== null;
     this.wasmVariant = this.arena?.variant ?? null;
+    if (shared && spawn) {
+      this.runner = new ParallelRunner(shared, threads, spawn, options.parallel);
+      runners?.register(this, this.runner, this);
+    }
+    this.threads = this.runner?.threads ?? 1;
     const alloc = (n: number): Floats =>
       this.arena ? this.arena.alloc(n) : this.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
     this.Xa = alloc(N * Dp);
@@ -113,7 +145,11 @@ export class SoftmaxRegression {
       this.aFactor = alloc(Dp * Dp);
       this.gFactor = alloc(C * C);
       this.rhsT = alloc(Dp * C);
-      if (gramSize) this.gram = alloc(gramSize);
+      this.diagScratch = alloc(DIAG_ROWS * N);
+      if (gramSize) {
+        this.gram = alloc(gramSize);
+        this.square = this.arena.alloc(gramSize);
+      }
     }
     for (let n = 0; n < N; n++) {
       for (let j = 0; j < D; j++) this.Xa[n * Dp + j] = data.X[n * D + j];
@@ -129,6 +165,44 @@ export class SoftmaxRegression {
 
   /** Sets θ and recomputes the probabilities; returns the loss. */
   setParams(theta: ArrayLike<number>): number {
+    return this.par(() => this.setParamsHere(theta));
+  }
+
+  /**
+   * An R×R row-major buffer (R ≤ N) in the model's SIMD memory, lent to one owner at a time (the Woodbury
+   * factor of an outer-product Fisher); null when the model has none. {@link squareOwnedBy} tells an owner
+   * whether its contents are still its own.
+   */
+  squareScratch(R: number, owner: object): Float64Array | null {
+    if (!this.square || R > this.N) return null;
+    this.squareOwner = owner;
+    return this.square.subarray(0, R * R);
+  }
+
+  squareOwnedBy(owner: object): boolean {
+    return this.squareOwner === owner;
+  }
+
+  /** Runs fn with the large products it issues (on this model's memory) split over the model's threads. */
+  parallel<T>(fn: () => T): T {
+    return this.par(fn);
+  }
+
+  private par<T>(fn: () => T): T {
+    return this.runner ? this.runner.run(fn) : fn();
+  }
+
+  /**
+   * Stops the model's helper threads (if any); later calls compute on the calling thread only. Helpers are
+   * also stopped when the model is garbage-collected, and never keep the process alive.
+   */
+  close(): void {
+    if (!this.runner) return;
+    this.runner.close();
+    runners?.unregister(this);
+  }
+
+  private setParamsHere(theta: ArrayLike<number>): number {
     if (theta.length !== this.dim) throw new RangeError(`θ has ${theta.length} entries, expected C·(D+1) = ${this.dim}`);
     const W = this.W;
     for (let i = 0; i < this.dim; i++) W[i] = theta[i];
@@ -169,7 +243,11 @@ export class SoftmaxRegression {
    * `grad` may be any array of length C·(D+1).
    */
   lossAndGrad(theta: ArrayLike<number>, grad: Floats | number[]): number {
-    const loss = this.setParams(theta);
+    return this.par(() => this.lossAndGradHere(theta, grad));
+  }
+
+  private lossAndGradHere(theta: ArrayLike<number>, grad: Floats | number[]): number {
+    const loss = this.setParamsHere(theta);
     const { C, N, Dp, P, Et } = this;
     transpose(N, C, P, Et);
     for (let n = 0; n < N; n++) Et[this.labels[n] * N + n] -= 1;
@@ -182,6 +260,10 @@ export class SoftmaxRegression {
    * v and out are in flattened θ order (they may alias).
    */
   fisherVector(v: ArrayLike<number>, out: Floats | number[]): void {
+    this.par(() => this.fisherVectorHere(v, out));
+  }
+
+  private fisherVectorHere(v: ArrayLike<number>, out: Floats | number[]): void {
     const { C, N, Dp, P, U, Et, V } = this;
     for (let i = 0; i < this.dim; i++) V[i] = v[i];
     gemmNT(N, C, Dp, 1, this.Xa, 0, Dp, V, 0, Dp, 0, U, 0, C);
@@ -209,23 +291,32 @@ export class SoftmaxRegression {
 
   /** Diagonal of the exact Fisher: F_(c,j),(c,j) = (1/N) Σ_n p_nc (1 − p_nc) x̃_nj², flattened θ order. */
   diagFisher(out: Floats | number[] = new Float64Array(this.dim)): Floats | number[] {
-    const { C, N, Dp, P, Xa } = this;
-    const acc = new Float64Array(this.dim);
+    return this.par(() => this.diagFisherHere(out));
+  }
+
+  /**
+   * As the NT product T = (X̃∘X̃)ᵀ Q / N ((D+1) × C, q_nc = p_nc (1 − p_nc)), computed DIAG_ROWS input
+   * columns at a time from squared rows of X̃ᵀ in a scratch block, then transposed into θ order.
+   */
+  private diagFisherHere(out: Floats | number[]): Floats | number[] {
+    const { C, N, Dp, P, Et, XaT } = this;
     for (let n = 0; n < N; n++) {
-      const xo = n * Dp;
       for (let c = 0; c < C; c++) {
         const p = P[n * C + c];
-        const q = p * (1 - p);
-        const ao = c * Dp;
-        for (let j = 0; j < Dp; j++) {
-          const x = Xa[xo + j];
-          acc[ao + j] += q * x * x;
-        }
+        Et[c * N + n] = p * (1 - p);
       }
     }
-    for (let i = 0; i < this.dim; i++) out[i] = acc[i] / N;
+    const S = this.diagScratch ?? (this.diagScratch = this.plain(DIAG_ROWS * N));
+    const T = this.rhsT ?? (this.rhsT = this.plain(Dp * C));
+    for (let j0 = 0; j0 < Dp; j0 += DIAG_ROWS) {
+      const rows = Math.min(DIAG_ROWS, Dp - j0);
+      for (let i = 0, o = j0 * N; i < rows * N; i++, o++) S[i] = XaT[o] * XaT[o];
+      gemmNT(rows, C, N, 1 / N, S, 0, N, Et, 0, N, 0, T, j0 * C, C);
+    }
+    for (let c = 0; c < C; c++) for (let j = 0; j < Dp; j++) out[c * Dp + j] = T[j * C + c];
     return out;
   }
+  private diagScratch: Floats | null = null;
 
   /**
    * K-FAC factors at the current θ: A = (1/N) Σ x̃ x̃ᵀ ((D+1)×(D+1)) and G = (1/N) Σ (diag p − p pᵀ) (C×C),
@@ -233,6 +324,10 @@ export class SoftmaxRegression {
    * only, so it is computed once and reused unless `recomputeA` (benchmarks) asks otherwise.
    */
   kfacFactors(recomputeA = false): { A: Floats; G: Float64Array } {
+    return this.par(() => this.kfacFactorsHere(recomputeA));
+  }
+
+  private kfacFactorsHere(recomputeA: boolean): { A: Floats; G: Float64Array } {
     const { C, N, Dp, P } = this;
     const A = this.aBuf ?? (this.aBuf = this.plain(Dp * Dp));
     if (recomputeA || !this.aReady) {
@@ -266,13 +361,17 @@ export class SoftmaxRegression {
    * is not positive definite.
    */
   kfacSolve(damping: number, v: ArrayLike<number>, out: Float64Array): boolean {
+    return this.par(() => this.kfacSolveHere(damping, v, out));
+  }
+
+  private kfacSolveHere(damping: number, v: ArrayLike<number>, out: Float64Array): boolean {
     const { C, Dp } = this;
     const G = this.lastG;
     if (!G) throw new Error('kfacFactors() must be called before kfacSolve()');
     const shift = Math.sqrt(damping);
     let f = this.factored;
     if (!f || f.version !== this.kfacVersion || f.shift !== shift) {
-      const okA = damping >= 0 && this.factorA(shift) !== null;
+      const okA = damping >= 0 && this.factorAHere(shift) !== null;
       const LG = this.gFactor ?? (this.gFactor = this.plain(C * C));
       for (let i = 0; i < C * C; i++) LG[i] = G[i];
       for (let c = 0; c < C; c++) LG[c * C + c] += shift;
@@ -300,6 +399,10 @@ export class SoftmaxRegression {
    * last returned by {@link kfacFactors}; null when the shifted matrix is not positive definite.
    */
   factorA(shift: number): Floats | null {
+    return this.par(() => this.factorAHere(shift));
+  }
+
+  private factorAHere(shift: number): Floats | null {
     const { Dp } = this;
     const A = this.aBuf;
     if (!A) throw new Error('kfacFactors() must be called before factorA()');
@@ -318,6 +421,10 @@ export class SoftmaxRegression {
    */
   inputGram(): Floats {
     if (this.gramReady && this.gram) return this.gram;
+    return this.par(() => this.inputGramHere());
+  }
+
+  private inputGramHere(): Floats {
     const { N, Dp } = this;
     const K = this.gram ?? (this.gram = this.plain(N * N));
     gemmNT(N, N, Dp, 1, this.Xa, 0, Dp, this.Xa, 0, Dp, 0, K, 0, N, true);

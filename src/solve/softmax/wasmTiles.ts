@@ -22,11 +22,12 @@
  * one otherwise, and null without SIMD (callers then use scalar JavaScript).
  *
  * Arrays live in an {@link WasmArena}: a private memory per model, sized once at construction (it
- * never grows, so Float64Array views into it stay valid).
+ * never grows, so Float64Array views into it stay valid). A multi-threaded model's arena is a shared memory that
+ * worker threads attach to (createArena(…, {shared: true}), attachArena; the module then imports a shared memory).
  */
 
 // ---- the WebAssembly API (not in the ES2022 lib without DOM types): the few members used here ----
-interface WasmMemory { readonly buffer: ArrayBuffer }
+export interface WasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
@@ -171,7 +172,7 @@ export const WS_DOUBLES = KC * NC + MC * KC + MR * NR + 8;
  */
 const PACK_A_MIN_N = 12;
 
-type Variant = 'relaxed' | 'simd';
+export type Variant = 'relaxed' | 'simd';
 
 /** acc ← acc + a·b on the stack order (a, b pushed by the caller's callbacks). */
 function madd(f: Fn, variant: Variant, acc: number, a: number, b: number): void {
@@ -572,15 +573,16 @@ function peakFn(variant: Variant): Fn {
 }
 
 /**
- * The memory import: one linear memory `env.mem`. The single place that describes it (a shared-memory
- * variant would use limits flag 0x03 with a maximum here).
+ * The memory import: one linear memory `env.mem`. The single place that describes it: limits flag 0x00
+ * (min 1 page), or for a shared memory 0x03 with a maximum (65536 pages, the 32-bit limit).
  */
-function importSection(): number[] {
-  return section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]]));
+function importSection(shared = false): number[] {
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
+  return section(2, vec([[...str('env'), ...str('mem'), 0x02, ...limits]]));
 }
 
 /** Module bytes of one variant (plain f64x2 mul + add, or relaxed_madd). */
-export function moduleBytes(variant: Variant): Uint8Array {
+export function moduleBytes(variant: Variant, shared = false): Uint8Array {
   const fns: Fn[] = [];
   const add = (f: Fn) => { fns.push(f); return fns.length - 1; };
   const kernIdx = new Map<string, number>();
@@ -613,7 +615,7 @@ export function moduleBytes(variant: Variant): Uint8Array {
   const funcs = section(3, vec(typeIdx.map((t) => uleb(t))));
   const exports = section(7, vec(fns.map((f, i) => [...str(f.name), 0x00, ...uleb(i)])));
   const code = section(10, vec(fns.map((f) => f.bytes())));
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...importSection(), ...funcs, ...exports, ...code]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...importSection(shared), ...funcs, ...exports, ...code]);
 }
 
 /** Exported kernels of one instance (addresses and leading dimensions in bytes). */
@@ -632,18 +634,19 @@ export interface WasmKernels {
 /** Kernel flavour: `relaxed` (fused multiply-add), `simd` (plain f64x2), or `auto` (relaxed when it compiles). */
 export type WasmVariant = Variant | 'auto';
 
-const compiled: Partial<Record<Variant, object | null>> = {};
+const compiled: Partial<Record<string, object | null>> = {};
 
-/** The compiled module of a variant, or null when this runtime cannot compile it. */
-export function wasmKernelModule(variant: Variant): object | null {
-  if (compiled[variant] !== undefined) return compiled[variant]!;
+/** The compiled module of a variant (importing a shared memory when `shared`), or null when this runtime cannot compile it. */
+export function wasmKernelModule(variant: Variant, shared = false): object | null {
+  const key = shared ? `${variant}-shared` : variant;
+  if (compiled[key] !== undefined) return compiled[key]!;
   let mod: object | null = null;
   try {
-    mod = WA ? new WA.Module(moduleBytes(variant)) : null;
+    mod = WA ? new WA.Module(moduleBytes(variant, shared)) : null;
   } catch {
     mod = null;
   }
-  compiled[variant] = mod;
+  compiled[key] = mod;
   return mod;
 }
 
@@ -680,13 +683,16 @@ export function arenaOf(buffer: ArrayBufferLike): WasmArena | undefined {
 
 /**
  * Creates an arena able to hold `doubles` Float64 values (plus the gemm scratch and alignment slack),
- * or null without SIMD (or without the requested variant) or when it would exceed 2 GiB.
+ * or null without SIMD (or without the requested variant) or when it would exceed 2 GiB. With `shared`,
+ * the memory is a shared WebAssembly.Memory (a SharedArrayBuffer that worker threads instantiate the same
+ * module variant over, see {@link attachArena}; null when shared memory is unavailable).
  */
-export function createArena(doubles: number, options: { variant?: WasmVariant } = {}): WasmArena | null {
+export function createArena(doubles: number, options: { variant?: WasmVariant; shared?: boolean } = {}): WasmArena | null {
   const want = options.variant ?? defaultVariant;
   const variant = want === 'auto' ? bestWasmVariant() : want;
+  const shared = options.shared === true;
   if (!variant || !WA) return null;
-  const mod = wasmKernelModule(variant);
+  const mod = wasmKernelModule(variant, shared);
   if (!mod) return null;
   const bytes = (doubles + WS_DOUBLES) * 8 + 8192;
   const pages = Math.max(1, Math.ceil(bytes / 65536));
@@ -694,14 +700,31 @@ export function createArena(doubles: number, options: { variant?: WasmVariant } 
   if (pages > 32768) return null;
   let memory: WasmMemory;
   try {
-    memory = new WA.Memory({ initial: pages });
+    memory = new WA.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
   } catch {
     return null;
   }
-  const inst = new WA.Instance(mod, { env: { mem: memory } });
-  const buffer = memory.buffer;
   const ws = 64;
-  let top = ws + WS_DOUBLES * 8;
+  return instantiateArena(mod, memory, variant, ws, ws + WS_DOUBLES * 8);
+}
+
+/** Doubles of per-thread kernel scratch a thread attached with {@link attachArena} needs (the gemm scratch). */
+export const ARENA_SCRATCH_DOUBLES = WS_DOUBLES;
+
+/**
+ * An arena over an existing shared memory made by createArena(…, {shared: true}) on another thread, with the
+ * same kernel variant (no allocation: views are made by the caller). `scratchByte`: this thread's own gemm
+ * scratch, ARENA_SCRATCH_DOUBLES doubles reserved in the memory by the creating thread.
+ */
+export function attachArena(memory: WasmMemory, scratchByte: number, variant: Variant): WasmArena {
+  const mod = wasmKernelModule(variant, true);
+  if (!mod) throw new Error(`WebAssembly ${variant} kernels over shared memory are unavailable in this thread`);
+  return instantiateArena(mod, memory, variant, scratchByte, memory.buffer.byteLength);
+}
+
+function instantiateArena(mod: object, memory: WasmMemory, variant: Variant, ws: number, top: number): WasmArena {
+  const inst = new WA!.Instance(mod, { env: { mem: memory } });
+  const buffer = memory.buffer;
   const arena: WasmArena = {
     memory,
     variant,

@@ -1,0 +1,268 @@
+/**
+ * Multi-core products for the softmax fast path, over one shared WebAssembly memory.
+ *
+ * A multi-threaded model keeps all its buffers in a shared arena (wasmTiles.ts). While one of its methods runs,
+ * a {@link ParallelRunner} is installed as the kernels' RowSplitter: every {@link gemmNT} or triangular solve
+ * large enough (at least {@link PARALLEL_MIN_WORK} multiply-adds) on that memory is cut into blocks of OUTPUT
+ * rows (never a split summation; row boundaries aligned to {@link ROW_ALIGN}). The calling thread publishes
+ * the task in a control block inside the shared memory, wakes the helpers (Atomics.notify), takes blocks
+ * itself like any helper, and waits (Atomics.wait) until every block is done, so each call is synchronous
+ * for the caller. Blocks go to whichever thread asks first; every block computes its rows exactly as the
+ * whole single-threaded product does, so the results are bitwise identical for any thread count and any
+ * schedule (tested).
+ *
+ * This module is browser-safe: it never starts a thread. Threads come from a {@link HelperSpawner}
+ * registered by the embedding (src/node/softmaxThreads.ts with node:worker_threads; Web Workers in a
+ * browser would do the same: instantiate attachArena(memory) and run {@link helperLoop}). Without a spawner
+ * the library default is one thread.
+ */
+import { gemmNT, setRowSplitter, solveRowsLower, solveRowsLowerT, type Floats, type RowSplitter } from './kernels.js';
+import { attachArena, type WasmArena, type WasmMemory } from './wasmTiles.js';
+
+/** Starts `count` helper threads, each running {@link helperLoop}(memory, controlByte); close() ends them. */
+export type HelperSpawner = (memory: WasmMemory, controlByte: number, count: number) => { close(): void };
+
+let spawner: HelperSpawner | null = null;
+let spawnerThreads = 1;
+
+/**
+ * Registers how helper threads are started and the default thread count of new models (the Node entry
+ * registers worker_threads and os.availableParallelism()). Without a registration models use one thread.
+ */
+export function registerThreadSpawner(s: HelperSpawner | null, defaultThreads = 1): void {
+  spawner = s;
+  spawnerThreads = s ? Math.max(1, Math.floor(defaultThreads)) : 1;
+}
+
+/** Default `threads` of a model: the registered default, 1 without a spawner. */
+export function defaultThreads(): number {
+  return spawner ? spawnerThreads : 1;
+}
+
+/** The registered spawner, or null. */
+export function threadSpawner(): HelperSpawner | null {
+  return spawner;
+}
+
+/**
+ * Smallest product (multiply-adds, m·n·k; about half for a lower-triangular update) split over threads.
+ * Measured on a 2-core EPYC (bench/softmax.bench.ts, `threads` rows): below about 2·10⁵ the wake-up and
+ * wait of a helper (tens of µs) cost more than the second core saves.
+ */
+export const PARALLEL_MIN_WORK = 1 << 18;
+/** Row blocks start at multiples of this (a multiple of every register-tile height of the kernels). */
+export const ROW_ALIGN = 24;
+/** Most blocks per product. */
+const MAX_BLOCKS = 32;
+/** Blocks per thread (more than one balances a shared machine; each block re-reads the B operand). */
+const BLOCKS_PER_THREAD = 2;
+
+// ---- control block layout (inside the shared memory) ----
+// Int32 slots: GEN (bumped per task; helpers wait on it), NEXT (packed nb << 12 | next block index),
+// DONE (blocks finished), STOP, READY (helpers attached).
+const GEN = 0, NEXT = 1, DONE = 2, STOP = 3, READY = 4;
+const CTRL_INTS = 8;
+// Float64 descriptor after the ints: op and its arguments (element indices into the whole memory), then block bounds.
+const D_OP = 0, D_BOUNDS = 16;
+const DESC_DOUBLES = D_BOUNDS + MAX_BLOCKS + 1;
+/** Doubles of arena memory the control block takes. */
+export const CONTROL_DOUBLES = CTRL_INTS / 2 + DESC_DOUBLES;
+const OP_GEMM = 0, OP_TRSM_L = 1, OP_TRSM_U = 2;
+
+interface Shared {
+  readonly f64: Float64Array;
+  readonly ctrl: Int32Array;
+  readonly desc: Float64Array;
+}
+
+function sharedViews(buffer: ArrayBufferLike, controlByte: number): Shared {
+  return {
+    f64: new Float64Array(buffer),
+    ctrl: new Int32Array(buffer, controlByte, CTRL_INTS),
+    desc: new Float64Array(buffer, controlByte + 4 * CTRL_INTS, DESC_DOUBLES),
+  };
+}
+
+/** Takes the next block of the current task: its index, or −1 when none is left. */
+function grab(ctrl: Int32Array): { i: number; nb: number } | null {
+  const w = Atomics.add(ctrl, NEXT, 1);
+  const i = w & 0xfff, nb = (w >>> 12) & 0xfff;
+  return i < nb ? { i, nb } : null;
+}
+
+/** Runs block i of the published task (the same code on every thread). */
+function runBlock(s: Shared, i: number): void {
+  const { f64: f, desc: d } = s;
+  const r0 = d[D_BOUNDS + i], r1 = d[D_BOUNDS + i + 1], rows = r1 - r0;
+  const op = d[D_OP];
+  if (op === OP_GEMM) {
+    const n = d[2], k = d[3], alpha = d[4], aIdx = d[5], lda = d[6], bIdx = d[7], ldb = d[8], beta = d[9], cIdx = d[10], ldc = d[11];
+    if (d[12] === 0) {
+      gemmNT(rows, n, k, alpha, f, aIdx + r0 * lda, lda, f, bIdx, ldb, beta, f, cIdx + r0 * ldc, ldc);
+      return;
+    }
+    // Lower (SYRK-style) product: the rectangle left of the block's diagonal part, then its lower triangle.
+    const left = Math.min(r0, n);
+    if (left > 0) gemmNT(rows, left, k, alpha, f, aIdx + r0 * lda, lda, f, bIdx, ldb, beta, f, cIdx + r0 * ldc, ldc);
+    if (n > r0) gemmNT(rows, Math.min(n, r1) - r0, k, alpha, f, aIdx + r0 * lda, lda, f, bIdx + r0 * ldb, ldb, beta, f, cIdx + r0 * ldc + r0, ldc, true);
+    return;
+  }
+  const n = d[1], lIdx = d[2], ld = d[3], bIdx = d[4], ldb = d[5];
+  (op === OP_TRSM_L ? solveRowsLowerT : solveRowsLower)(n, f, lIdx, ld, rows, f, bIdx + r0 * ldb, ldb);
+}
+
+/**
+ * A helper thread's loop (called by a worker after it received the shared memory and the control block's byte
+ * offset): attaches the tile module to the memory, then runs blocks of published tasks until stopped.
+ */
+export function helperLoop(memory: WasmMemory, controlByte: number): void {
+  attachArena(memory);
+  const s = sharedViews(memory.buffer, controlByte);
+  const { ctrl } = s;
+  Atomics.add(ctrl, READY, 1);
+  let seen: number | null = null;
+  for (;;) {
+    const g = Atomics.load(ctrl, GEN);
+    if (Atomics.load(ctrl, STOP) !== 0) return;
+    if (g !== seen) {
+      seen = g;
+      for (let t = grab(ctrl); t; t = grab(ctrl)) {
+        runBlock(s, t.i);
+        if (Atomics.add(ctrl, DONE, 1) + 1 === t.nb) Atomics.notify(ctrl, DONE);
+      }
+    }
+    Atomics.wait(ctrl, GEN, g, 10_000);
+  }
+}
+
+/**
+ * Row boundaries (aligned to ROW_ALIGN, strictly increasing, first 0 and last m) splitting rows 0..m−1 into at
+ * most nb blocks of about equal work; row i weighs min(n, i+1) for a lower product, 1 otherwise.
+ */
+export function rowBounds(m: number, n: number, lower: boolean, nb: number): number[] {
+  const cum = (r: number) => (!lower ? r : r <= n ? (r * (r + 1)) / 2 : (n * (n + 1)) / 2 + (r - n) * n);
+  const total = cum(m);
+  const bounds = [0];
+  let r = 0;
+  for (let t = 1; t < nb; t++) {
+    const target = (t * total) / nb;
+    while (r < m && cum(r) < target) r += ROW_ALIGN;
+    if (r >= m) break;
+    if (r > bounds[bounds.length - 1]) bounds.push(r);
+  }
+  bounds.push(m);
+  return bounds;
+}
+
+/**
+ * Splits a model's large products over `threads` threads (the caller plus threads − 1 helpers started on
+ * first use). Install it around a computation with {@link ParallelRunner.run}.
+ */
+export class ParallelRunner implements RowSplitter {
+  readonly threads: number;
+  private readonly buffer: ArrayBufferLike;
+  private readonly s: Shared;
+  /** Products split so far, their blocks, and how many of those the calling thread computed. */
+  readonly stats = { splits: 0, blocks: 0, callerBlocks: 0 };
+  private helpers: { close(): void } | null = null;
+  private closed = false;
+
+  /**
+   * `arena` must be a shared arena (createArena(…, true)); reserves the control block in it. `minWork`: the split
+   * threshold in multiply-adds (default {@link PARALLEL_MIN_WORK}; tests lower it to split small products).
+   */
+  constructor(private readonly arena: WasmArena, threads: number, private readonly spawn: HelperSpawner, readonly minWork = PARALLEL_MIN_WORK) {
+    this.threads = threads;
+    const block = arena.alloc(CONTROL_DOUBLES);
+    this.buffer = block.buffer;
+    this.s = sharedViews(block.buffer, block.byteOffset);
+  }
+
+  /** Runs fn with the large products it issues split over the threads. */
+  run<T>(fn: () => T): T {
+    if (this.threads <= 1 || this.closed) return fn();
+    const prev = setRowSplitter(this);
+    try {
+      return fn();
+    } finally {
+      setRowSplitter(prev);
+    }
+  }
+
+  /** Helper threads attached so far (they start in the background on the first large product). */
+  get ready(): number {
+    return Atomics.load(this.s.ctrl, READY);
+  }
+
+  /** Stops and terminates the helper threads (the runner then computes on the calling thread only). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const { ctrl } = this.s;
+    Atomics.store(ctrl, STOP, 1);
+    Atomics.add(ctrl, GEN, 1);
+    Atomics.notify(ctrl, GEN);
+    this.helpers?.close();
+    this.helpers = null;
+  }
+
+  private inMemory(x: Floats): x is Float64Array {
+    return x instanceof Float64Array && x.buffer === this.buffer;
+  }
+
+  gemm(m: number, n: number, k: number, alpha: number, a: Floats, aOff: number, lda: number, b: Floats, bOff: number, ldb: number,
+    beta: number, c: Floats, cOff: number, ldc: number, lower: boolean): boolean {
+    const work = m * (lower ? Math.min(n, (m + 1) / 2) : n) * k;
+    if (work < this.minWork || m < 2 * ROW_ALIGN || !this.inMemory(a) || !this.inMemory(b) || !this.inMemory(c)) return false;
+    const d = this.s.desc;
+    d[D_OP] = OP_GEMM;
+    d[1] = m; d[2] = n; d[3] = k; d[4] = alpha;
+    d[5] = a.byteOffset / 8 + aOff; d[6] = lda; d[7] = b.byteOffset / 8 + bOff; d[8] = ldb;
+    d[9] = beta; d[10] = c.byteOffset / 8 + cOff; d[11] = ldc; d[12] = lower ? 1 : 0;
+    this.execute(rowBounds(m, n, lower, this.blocks(m)));
+    return true;
+  }
+
+  trsm(upper: boolean, n: number, l: Floats, lOff: number, ld: number, nrhs: number, b: Floats, bOff: number, ldb: number): boolean {
+    const work = (nrhs * n * n) / 2;
+    if (work < this.minWork || nrhs < 2 * ROW_ALIGN || !this.inMemory(l) || !this.inMemory(b)) return false;
+    const d = this.s.desc;
+    d[D_OP] = upper ? OP_TRSM_U : OP_TRSM_L;
+    d[1] = n; d[2] = l.byteOffset / 8 + lOff; d[3] = ld; d[4] = b.byteOffset / 8 + bOff; d[5] = ldb;
+    this.execute(rowBounds(nrhs, 0, false, this.blocks(nrhs)));
+    return true;
+  }
+
+  private blocks(rows: number): number {
+    return Math.max(1, Math.min(MAX_BLOCKS, BLOCKS_PER_THREAD * this.threads, Math.floor(rows / ROW_ALIGN)));
+  }
+
+  /** Publishes the task (descriptor already written), computes blocks here too, and waits for all of them. */
+  private execute(bounds: number[]): void {
+    if (!this.helpers) this.helpers = this.spawn(this.arena.memory, this.s.ctrl.byteOffset, this.threads - 1);
+    const { ctrl, desc } = this.s;
+    const nb = bounds.length - 1;
+    for (let i = 0; i <= nb; i++) desc[D_BOUNDS + i] = bounds[i];
+    const prev = setRowSplitter(null);
+    try {
+      Atomics.store(ctrl, DONE, 0);
+      Atomics.store(ctrl, NEXT, nb << 12);
+      Atomics.add(ctrl, GEN, 1);
+      Atomics.notify(ctrl, GEN);
+      for (let t = grab(ctrl); t; t = grab(ctrl)) {
+        runBlock(this.s, t.i);
+        Atomics.add(ctrl, DONE, 1);
+        this.stats.callerBlocks++;
+      }
+      this.stats.splits++;
+      this.stats.blocks += nb;
+      for (let spin = 0; ; spin++) {
+        const done = Atomics.load(ctrl, DONE);
+        if (done >= nb) break;
+        if (spin > 64) Atomics.wait(ctrl, DONE, done, 100);
+      }
+    } finally {
+      setRowSplitter(prev);
+    }
+  }
+}
