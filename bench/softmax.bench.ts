@@ -13,6 +13,9 @@
  * Columns: js (WebAssembly kernels, relaxed SIMD when the runtime has it), js_simd (plain SIMD
  * forced), js_scalar (scalar JS kernels), torch (bench/softmax_torch.py, OPENBLAS_NUM_THREADS=1),
  * tfjs (CPU backend; float32; no Cholesky, so no kfac_solve row).
+ * rows_threads: the same rows with `threads` = 2 (worker threads over shared memory, src/node/softmaxThreads.ts)
+ * beside torch with torch.set_num_threads(2) and OPENBLAS/OMP_NUM_THREADS=2, in the same run. CPU time there is
+ * the whole process's (all threads), so cpu/wall shows how much of the second core each side used.
  * Milliseconds: median and minimum wall time and median CPU time; js/torch ratios of each; the load
  * average before and after (the machine may be shared). Prints one JSON object.
  * Usage: node bin/run-ts.js bench/softmax.bench.ts [--quick] [--no-tfjs]
@@ -22,9 +25,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { enableRelaxedSimd } from '../src/node/wasmFeatures.js';
+import { useNodeThreads } from '../src/node/softmaxThreads.js';
+import { ExactFisher } from '../src/solve/softmax/exactFisher.js';
 import { createRng } from '../src/solve/softmax/rng.js';
 import { SoftmaxRegression } from '../src/solve/softmax/softmaxRegression.js';
-import { ExactFisher } from '../src/solve/softmax/exactFisher.js';
 import { gemmNT } from '../src/solve/softmax/kernels.js';
 import * as wasm from '../src/solve/softmax/wasmTiles.js';
 
@@ -37,6 +41,8 @@ const noTfjs = process.argv.includes('--no-tfjs');
 const REPS = quick ? 3 : 21;
 const LAMBDA = 1e-3;
 const SIZES: [number, number, number][] = [[10, 784, 1024], [100, 512, 256]];
+const THREADS = 2;
+useNodeThreads(1);
 
 interface Timing { median: number; min: number; cpu: number }
 
@@ -72,14 +78,20 @@ function makeData(C: number, D: number, N: number) {
 
 type Flavour = 'auto' | 'simd' | 'scalar';
 
-function jsRows(C: number, D: number, N: number, flavour: Flavour): Record<string, Timing> {
+function jsRows(C: number, D: number, N: number, flavour: Flavour, threads = 1): Record<string, Timing> {
   const { data, theta } = makeData(C, D, N);
   const setVariant = (wasm as { setDefaultWasmVariant?: (v: string) => void }).setDefaultWasmVariant;
   if (flavour !== 'scalar') setVariant?.(flavour);
-  const model = new SoftmaxRegression(data, { simd: flavour !== 'scalar' });
+  const model = new SoftmaxRegression(data, { simd: flavour !== 'scalar', threads });
   setVariant?.('auto');
   if (flavour !== 'scalar' && !model.simd) throw new Error('WebAssembly SIMD unavailable');
   const grad = new Float64Array(model.dim);
+  if (threads > 1) {
+    // Helpers start on the first split product; wait (a few seconds at most) until they are attached.
+    const t0 = Date.now();
+    while (model.runner && model.runner.ready < threads - 1 && Date.now() - t0 < 10_000) model.kfacFactors(true);
+    if (model.runner?.ready !== threads - 1) throw new Error(`${threads - 1} helper threads did not start`);
+  }
   const fwdBwd = medianMs(() => model.lossAndGrad(theta, grad));
   const factors = medianMs(() => model.kfacFactors(true));
   const out = new Float64Array(model.dim);
@@ -93,6 +105,7 @@ function jsRows(C: number, D: number, N: number, flavour: Flavour): Record<strin
   const fisher = new ExactFisher(model, { tol: 0, maxIter: 20 });
   const cg = medianMs(() => fisher.multiplyInverse(grad, LAMBDA, out), quick ? 3 : 11);
   if (fisher.lastSolve!.iterations !== 20) throw new Error(`CG ran ${fisher.lastSolve!.iterations} iterations, not 20`);
+  model.close();
   return { fwd_bwd: fwdBwd, kfac_factors: factors, kfac_solve: solve, cg20: cg };
 }
 
@@ -163,13 +176,14 @@ async function tfjsRows(C: number, D: number, N: number): Promise<Record<string,
   }
 }
 
-function torchRows(): { rows?: Record<string, Record<string, Timing>>; gemm?: unknown; torch?: string; note?: string } {
+function torchRows(threads = 1): { rows?: Record<string, Record<string, Timing>>; gemm?: unknown; torch?: string; note?: string } {
   const script = join(here, 'softmax_torch.py');
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const n = String(threads);
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n };
   for (const py of ['python3', '/usr/bin/python3']) {
     const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8', env });
     if (probe.status !== 0) continue;
-    const r = spawnSync(py, [script, String(quick ? 5 : 21)], { encoding: 'utf8', env, maxBuffer: 1 << 20 });
+    const r = spawnSync(py, [script, String(quick ? 5 : 21), n], { encoding: 'utf8', env, maxBuffer: 1 << 20 });
     if (r.status !== 0) return { note: `torch script failed: ${r.stderr.slice(-500)}` };
     const parsed = JSON.parse(r.stdout.trim().split('\n').pop()!);
     return { rows: parsed.rows, gemm: parsed.gemm2000, torch: parsed.torch };
@@ -179,7 +193,9 @@ function torchRows(): { rows?: Record<string, Record<string, Timing>>; gemm?: un
 
 const ROWS = ['fwd_bwd', 'kfac_factors', 'kfac_solve', 'cg20'] as const;
 const torch = torchRows();
+const torch2 = torchRows(THREADS);
 const table: Record<string, unknown>[] = [];
+const table2: Record<string, unknown>[] = [];
 const r3 = (x: number) => +x.toFixed(3);
 const ratio = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? null : +(x / y).toFixed(2));
 for (const [C, D, N] of SIZES) {
@@ -189,6 +205,19 @@ for (const [C, D, N] of SIZES) {
   const jsSimd = jsRows(C, D, N, 'simd');
   const jsScalar = jsRows(C, D, N, 'scalar');
   const tfjs = noTfjs ? { error: 'skipped (--no-tfjs)' } : await tfjsRows(C, D, N);
+  const js2 = jsRows(C, D, N, 'auto', THREADS);
+  for (const row of ROWS) {
+    const t2 = torch2.rows?.[key]?.[row];
+    table2.push({
+      size: key, row, threads: THREADS,
+      js_ms: r3(js2[row].median), js_min_ms: r3(js2[row].min), js_cpu_ms: r3(js2[row].cpu),
+      torch_ms: t2 === undefined ? null : r3(t2.median), torch_min_ms: t2 === undefined ? null : r3(t2.min), torch_cpu_ms: t2 === undefined ? null : r3(t2.cpu),
+      js_over_torch: ratio(js2[row].median, t2?.median),
+      js_over_torch_min: ratio(js2[row].min, t2?.min),
+      js_speedup_vs_1_thread: ratio(js[row].median, js2[row].median),
+      torch_speedup_vs_1_thread: ratio(torch.rows?.[key]?.[row]?.median, t2?.median),
+    });
+  }
   for (const row of ROWS) {
     const t = torch.rows?.[key]?.[row];
     const tj = 'error' in tfjs ? undefined : tfjs[row as 'fwd_bwd'];
@@ -228,4 +257,7 @@ console.log(JSON.stringify({
   tfjs_note: 'CPU backend, float32 only; no Cholesky/solve ops, so kfac_solve and cg20 are not measured',
   rows: table,
   gemm2000,
+  threads_note: `threads = ${THREADS}: infogeo worker threads over shared memory vs torch.set_num_threads(${THREADS}); CPU time of all threads. Load average before/after: ${load0.map((x) => x.toFixed(2)).join(' ')} / ${loadavg().map((x) => x.toFixed(2)).join(' ')}; with other processes on the cores, multi-thread timings (both sides) are distorted`,
+  torch_threads_note: torch2.note ?? null,
+  rows_threads: table2,
 }));

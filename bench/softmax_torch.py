@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""PyTorch CPU float64 side of bench/softmax.bench.ts (one thread).
+"""PyTorch CPU float64 side of bench/softmax.bench.ts (one thread, or `threads`).
 
-Run: OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python3 bench/softmax_torch.py [reps]
-Prints one JSON object: {"torch": version, "threads": 1, "rows": {"C,D,N": {row: {"median": ms, "min": ms, "cpu": ms}}}}.
+Run: OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python3 bench/softmax_torch.py [reps] [threads]
+Prints one JSON object: {"torch": version, "threads": n, "rows": {"C,D,N": {row: {"median": ms, "min": ms, "cpu": ms}}}}.
+CPU time is the calling thread's with one thread, the whole process's (all of torch's threads) otherwise.
 Rows (same work as the JS side):
   fwd_bwd      loss = cross_entropy(X W^T + b, y) and its gradient by autograd
   kfac_factors A = X~^T X~ / N ((D+1)^2) and G = (1/N) sum_n diag(p_n) - p_n p_n^T  (C^2)
@@ -17,9 +18,11 @@ import time
 
 import torch
 
-torch.set_num_threads(1)
+THREADS = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+torch.set_num_threads(THREADS)
 torch.set_default_dtype(torch.float64)
 REPS = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+cpu_time = time.thread_time if THREADS == 1 else time.process_time
 LAM = 1e-3
 
 
@@ -29,11 +32,11 @@ def median_ms(fn, reps=REPS, warm=3):
         fn()
     ts, cs = [], []
     for _ in range(reps):
-        c0 = time.thread_time()
+        c0 = cpu_time()
         t0 = time.perf_counter()
         fn()
         ts.append((time.perf_counter() - t0) * 1e3)
-        cs.append((time.thread_time() - c0) * 1e3)
+        cs.append((cpu_time() - c0) * 1e3)
     ts.sort()
     cs.sort()
     return {"median": ts[len(ts) // 2], "min": ts[0], "cpu": cs[len(cs) // 2]}

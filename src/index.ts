@@ -1,7 +1,8 @@
 /**
  * infogeo public API for Node (`import … from 'infogeo'`): the browser API of src/browser.ts (declare → derive →
  * compile → solve → report, families from text) plus the Node-only parts: the family file loader (built-in
- * names and paths), the Cramér–Rao Monte Carlo (worker threads) and the documentation-site writer.
+ * names and paths), the Cramér–Rao Monte Carlo (worker threads), the documentation-site writer, and worker
+ * threads for the softmax models (importing this entry makes their default `threads` the available cores).
  *
  * @example
  * import { loadFamily, deriveFamily, compileFamily } from 'infogeo';
@@ -12,3 +13,6 @@ export * from './browser.js';
 export { loadFamily, listFamilies, resolveFamilyPath, isFamilyPath } from './node/loadFamily.js';
 export { crb, crbBound } from './solve/crb/crb.js';
 export { buildSite } from './node/writeSite.js';
+import { useNodeThreads } from './node/softmaxThreads.js';
+export { useNodeThreads, availableCores } from './node/softmaxThreads.js';
+useNodeThreads();

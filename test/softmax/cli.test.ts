@@ -27,6 +27,21 @@ describe('infogeo softmax natgrad', () => {
       else expect(out.cg).toBeUndefined();
     });
   }
+  it('--threads: the same bits with 1 and 2 threads on the wide PyTorch fixture (its A product is split), and a bad count is a usage error', async () => {
+    const wide = JSON.parse(readFileSync(join(__dirname, '../fixtures/softmax/wide.json'), 'utf8'));
+    writeFileSync(join(dir, 'wide.json'), JSON.stringify(wide.case));
+    const outs: string[] = [];
+    for (const threads of ['1', '2']) {
+      const io = memoryIO(dir);
+      expect(await main(['softmax', 'natgrad', '--case', 'wide.json', '--mode', 'kfac', '--damping', String(wide.damping), '--threads', threads, '--json'], io)).toBe(0);
+      outs.push(io.stdout);
+    }
+    expect(outs[1]).toBe(outs[0]);
+    expectRelClose(JSON.parse(outs[0]).natgrad, wide.natgrad.kfac, 1e-10);
+    const io = memoryIO(dir);
+    expect(await main(['softmax', 'natgrad', '--case', 'wide.json', '--mode', 'kfac', '--damping', '0.1', '--threads', '0'], io)).toBe(2);
+    expect(io.stderr).toMatch(/--threads/);
+  });
   it('prints a readable summary without --json', async () => {
     const io = memoryIO(dir);
     expect(await main(['softmax', 'natgrad', '--case', casePath, '--mode', 'exact', '--damping', '0.001'], io)).toBe(0);

@@ -18,6 +18,7 @@ import { checkSoftmaxRange, parseSoftmaxCase, SOFTMAX_LIMIT_FLOAT32, SOFTMAX_LIM
 import { SoftmaxRegression } from '../../solve/softmax/softmaxRegression.js';
 import { DEFAULT_DAMPING, stepsToAccuracy, train, TRAIN_METHODS, type StepRecord, type TrainMethod } from '../../solve/softmax/train.js';
 import { boundedInt, parseFlags, requireString } from '../args.js';
+import { availableCores, useNodeThreads } from '../../node/softmaxThreads.js';
 import { checkOutputFile, writeFileAtomic } from '../outputFile.js';
 import type { CliIO } from '../io.js';
 import { checkOutput } from '../outputCheck.js';
@@ -27,10 +28,11 @@ export const help = [
   '  Loss, gradient and damped natural gradient of softmax regression at the case\'s W, b.',
   '  θ = vec_rowmajor([W | b]); exact: (F + λI)^{-1} g by conjugate gradient (--cg-tol, default 1e-12, 1e-6 for float32;',
   '  --cg-max-iter); sampled: Monte-Carlo true Fisher with --samples S labels per example (default 64) and --seed.',
-  '  --dtype float32 runs the float32 storage path.',
+  '  --dtype float32 runs the float32 storage path. --threads T: threads for the large products (default: the',
+  '  available cores; results are bitwise identical for every T).',
   '',
   'infogeo softmax train --dataset iris|synthetic [--steps 100] [--methods sgd,adam,kfac,natgrad] [--hidden H]',
-  '                      [--out plot.svg] [--damping λ (default 1e-3; 0.1 with --hidden)] [--seed s] [--no-progress] [--json]',
+  '                      [--out plot.svg] [--damping λ (default 1e-3; 0.1 with --hidden)] [--seed s] [--threads T] [--no-progress] [--json]',
   '  Full-batch training from θ = 0 (small random weights with --hidden), one run per method; writes an',
   '  SVG plot of the training loss against steps with --out. Progress on stderr when it is a terminal.',
   '  Methods: ' + TRAIN_METHODS.join(', ') + ' (natgrad = exact natural gradient by CG).',
@@ -51,6 +53,12 @@ function num(v: number): string {
   return a === 0 ? '0' : a >= 1e-4 && a < 1e6 ? Number(v.toPrecision(8)).toString() : v.toExponential(6);
 }
 
+/** --threads (default: the available cores; worker threads start only for products large enough to split). */
+function threadsFlag(v: unknown): number {
+  useNodeThreads();
+  return v === undefined ? availableCores() : boundedInt(v as number, 'threads', 1, 256);
+}
+
 function norm(v: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
@@ -68,7 +76,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 async function runNatgrad(args: string[], io: CliIO): Promise<number> {
   const p = parseFlags(args, {
     case: 'string', mode: 'string', damping: 'number', 'cg-tol': 'number', 'cg-max-iter': 'number',
-    samples: 'number', seed: 'number', dtype: 'string', json: 'boolean', help: 'boolean',
+    samples: 'number', seed: 'number', dtype: 'string', threads: 'number', json: 'boolean', help: 'boolean',
   });
   if (p.flags.help) return io.out(help + '\n'), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument '${p.positional[0]}'\n${help}`);
@@ -98,8 +106,9 @@ async function runNatgrad(args: string[], io: CliIO): Promise<number> {
     throw new UsageError(`--samples ${samples} is too many for this case: N·samples·C = ${c.data.N}·${samples}·${c.data.C} is above ${MAX_SAMPLED_ENTRIES}`);
   }
   checkSoftmaxRange(c, dtype === 'float32' ? SOFTMAX_LIMIT_FLOAT32 : SOFTMAX_LIMIT_FLOAT64);
-  const model = new SoftmaxRegression(c.data, { dtype });
+  const model = new SoftmaxRegression(c.data, { dtype, threads: threadsFlag(p.flags.threads) });
   const r = naturalGradient(model, c.theta, mode, damping, { cgTol, cgMaxIter, samples, seed: (p.flags.seed as number | undefined) ?? 0 });
+  model.close();
   if (!r.natgrad.every(Number.isFinite)) {
     throw new DomainError(`the damped ${mode} Fisher is not positive definite at this point; increase --damping (got ${damping})`);
   }
@@ -139,7 +148,7 @@ function progressLine(method: string, r: StepRecord, steps: number): string {
 async function runTrain(args: string[], io: CliIO): Promise<number> {
   const p = parseFlags(args, {
     dataset: 'string', steps: 'number', methods: 'string', out: 'string', damping: 'number', hidden: 'number',
-    seed: 'number', 'no-progress': 'boolean', json: 'boolean', help: 'boolean',
+    seed: 'number', threads: 'number', 'no-progress': 'boolean', json: 'boolean', help: 'boolean',
   });
   if (p.flags.help) return io.out(help + '\n'), 0;
   if (p.positional.length) throw new UsageError(`unexpected argument '${p.positional[0]}'\n${help}`);
@@ -158,6 +167,7 @@ async function runTrain(args: string[], io: CliIO): Promise<number> {
   // MLPs need more damping: the Gauss–Newton step of a nonlinear model is trusted less far.
   const damping = (p.flags.damping as number | undefined) ?? (hidden > 0 ? MLP_DAMPING : DEFAULT_DAMPING);
   if (!(damping > 0)) throw new UsageError(`--damping must be > 0, got ${damping}`);
+  const threads = threadsFlag(p.flags.threads);
   const json = p.flags.json === true;
   const progress = !json && !p.flags['no-progress'] && process.stderr.isTTY === true;
   const outPath = typeof p.flags.out === 'string' ? checkOutputFile(p.flags.out, '--out', io.cwd) : undefined;
@@ -166,12 +176,14 @@ async function runTrain(args: string[], io: CliIO): Promise<number> {
   const results: Record<string, { history: StepRecord[]; stepsTo95: number }> = {};
   for (const method of methods) {
     let model, theta0: Float64Array;
+    let softmax: SoftmaxRegression | null = null;
     if (hidden > 0) {
       const mlp = new Mlp(data, [hidden]);
       model = trainableMlp(mlp);
       theta0 = mlp.initialParams(seed);
     } else {
-      model = trainableSoftmax(new SoftmaxRegression(data));
+      softmax = new SoftmaxRegression(data, { threads });
+      model = trainableSoftmax(softmax);
       theta0 = new Float64Array(model.dim);
     }
     // Redraw at most every 50 ms (and always at the first and last step).
@@ -183,6 +195,7 @@ async function runTrain(args: string[], io: CliIO): Promise<number> {
       }
     } : undefined;
     const r = train(model, theta0, { method, steps, damping, onStep });
+    softmax?.close();
     if (progress) io.err('\n');
     results[method] = { history: r.history, stepsTo95: stepsToAccuracy(r.history, 0.95) };
   }
