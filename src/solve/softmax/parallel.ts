@@ -46,8 +46,10 @@ export function threadSpawner(): HelperSpawner | null {
 
 /**
  * Smallest product (multiply-adds, m·n·k; about half for a lower-triangular update) split over threads.
- * Measured on a 2-core EPYC (bench/softmax.bench.ts, `threads` rows): below about 2·10⁵ the wake-up and
- * wait of a helper (tens of µs) cost more than the second core saves.
+ * Measured on the 2-core EPYC (a 240-row product split in two with a spinning helper): a split costs about
+ * 7 µs more than the unsplit product, so two threads can only pay from about 4·10⁴ multiply-adds and give
+ * 1.5× from about 1.5·10⁵ (≈ 40 µs at ~4 GFLOP/s) on idle cores; 2¹⁸ leaves a margin for a busy machine,
+ * where a helper may wait for a core.
  */
 export const PARALLEL_MIN_WORK = 1 << 18;
 /** Row blocks start at multiples of this (a multiple of every register-tile height of the kernels). */
@@ -55,7 +57,7 @@ export const ROW_ALIGN = 24;
 /** Most blocks per product. */
 const MAX_BLOCKS = 32;
 /** Blocks per thread (more than one balances a shared machine; each block re-reads the B operand). */
-const BLOCKS_PER_THREAD = 2;
+const BLOCKS_PER_THREAD = 4;
 
 // ---- control block layout (inside the shared memory) ----
 // Int32 slots: GEN (bumped per task; helpers wait on it), NEXT (packed nb << 12 | next block index),
@@ -131,9 +133,14 @@ export function helperLoop(memory: WasmMemory, controlByte: number): void {
         if (Atomics.add(ctrl, DONE, 1) + 1 === t.nb) Atomics.notify(ctrl, DONE);
       }
     }
+    // Spin briefly first (a factorisation publishes its next product within tens of µs), then sleep.
+    for (let spin = 0; spin < HELPER_SPIN && Atomics.load(ctrl, GEN) === g; spin++);
     Atomics.wait(ctrl, GEN, g, 10_000);
   }
 }
+
+/** Polls of the task word by an idle helper before it sleeps (some tens of µs). */
+const HELPER_SPIN = 20_000;
 
 /**
  * Row boundaries (aligned to ROW_ALIGN, strictly increasing, first 0 and last m) splitting rows 0..m−1 into at
