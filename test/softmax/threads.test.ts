@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { nodeThreadSpawner } from '../../src/node/softmaxThreads.js';
 import { registerThreadSpawner, rowBounds, ROW_ALIGN } from '../../src/solve/softmax/parallel.js';
 import { naturalGradient } from '../../src/solve/softmax/naturalGradient.js';
+import { empiricalFisher } from '../../src/solve/softmax/empiricalFisher.js';
 import { parseSoftmaxCase } from '../../src/solve/softmax/softmaxCase.js';
 import { SoftmaxRegression, type SoftmaxData } from '../../src/solve/softmax/softmaxRegression.js';
 import { createRng } from '../../src/solve/softmax/rng.js';
@@ -108,6 +109,25 @@ describe('multi-threaded softmax products', () => {
       expectRelClose(model.kfacFactors().G, wide.kfac_G, 1e-12);
       for (const mode of MODES) expectRelClose(naturalGradient(model, wideCase.theta, mode, wide.damping).natgrad, wide.natgrad[mode], 1e-10);
       expect(model.runner!.stats.splits).toBeGreaterThan(10);
+    } finally {
+      model.close();
+    }
+  });
+
+  it('an empirical Fisher whose Woodbury factor was displaced from the model\'s square buffer refactors', () => {
+    const { data, theta } = randomData(4, 6, 60, 5);
+    const model = new SoftmaxRegression(data, { threads: 2, parallelMinWork: 0 });
+    try {
+      const g = new Float64Array(model.dim);
+      model.lossAndGrad(theta, g);
+      const e1 = empiricalFisher(model);
+      const x1 = bits(e1.multiplyInverse(g, 1e-2));
+      model.setParams(theta.map((t) => 3 * t));
+      const e2 = empiricalFisher(model);
+      const x2 = bits(e2.multiplyInverse(g, 1e-2));
+      expect(x2).not.toBe(x1);
+      expect(bits(e1.multiplyInverse(g, 1e-2))).toBe(x1);
+      expect(bits(e2.multiplyInverse(g, 1e-2))).toBe(x2);
     } finally {
       model.close();
     }

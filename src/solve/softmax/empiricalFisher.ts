@@ -25,7 +25,8 @@ export class OuterProductFisher implements CurvatureApprox {
   readonly rows: number;
   /** e_r = p_{n(r)} − onehot(y(r)), R×C row-major. */
   private readonly E: Float64Array;
-  private cached: { damping: number; L: Float64Array | null } | null = null;
+  /** The factor for one damping; `lent`: it lives in the model's shared square buffer (valid while this Fisher owns it). */
+  private cached: { damping: number; L: Float64Array | null; lent: boolean } | null = null;
   /** CG statistics of the last multiplyInverse call when R > WOODBURY_MAX_ROWS (null otherwise). */
   lastSolve: CgResult | null = null;
 
@@ -90,13 +91,18 @@ export class OuterProductFisher implements CurvatureApprox {
   }
 
   private factor(damping: number): Float64Array | null {
-    if (this.cached && this.cached.damping === damping) return this.cached.L;
+    const c = this.cached;
+    if (c && c.damping === damping && (!c.L || !c.lent || this.model.squareOwnedBy(this))) return c.L;
     const R = this.rows;
     const { C, N } = this.model;
     let L: Float64Array | null = null;
+    let lent = false;
     if (damping > 0) {
       const K = this.model.inputGram();
-      L = new Float64Array(R * R);
+      // In the model's SIMD memory when it has room (then the factorisation is split over its threads).
+      const scratch = this.model.squareScratch(R, this);
+      lent = scratch !== null;
+      L = scratch ?? new Float64Array(R * R);
       for (let r = 0; r < R; r++) {
         const nr = this.exampleOf[r];
         for (let s = 0; s <= r; s++) {
@@ -106,9 +112,10 @@ export class OuterProductFisher implements CurvatureApprox {
         }
         L[r * R + r] += damping * R;
       }
-      if (!cholesky(R, L, 0, R)) L = null;
+      const LL = L;
+      if (!this.model.parallel(() => cholesky(R, LL, 0, R))) L = null;
     }
-    this.cached = { damping, L };
+    this.cached = { damping, L, lent };
     return L;
   }
 
