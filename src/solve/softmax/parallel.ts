@@ -141,6 +141,8 @@ export function helperLoop(memory: WasmMemory, controlByte: number): void {
 
 /** Polls of the task word by an idle helper before it sleeps (some tens of µs). */
 const HELPER_SPIN = 20_000;
+/** Polls of the done counter by the caller before it sleeps until the helpers' last block. */
+const CALLER_SPIN = 5_000;
 
 /**
  * Row boundaries (aligned to ROW_ALIGN, strictly increasing, first 0 and last m) splitting rows 0..m−1 into at
@@ -266,7 +268,7 @@ export class ParallelRunner implements RowSplitter {
       for (let spin = 0; ; spin++) {
         const done = Atomics.load(ctrl, DONE);
         if (done >= nb) break;
-        if (spin > 64) Atomics.wait(ctrl, DONE, done, 100);
+        if (spin > CALLER_SPIN) Atomics.wait(ctrl, DONE, done, 100);
       }
     } finally {
       setRowSplitter(prev);
