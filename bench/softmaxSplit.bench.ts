@@ -9,11 +9,11 @@
 import { loadavg } from 'node:os';
 import { nodeThreadSpawner } from '../src/node/softmaxThreads.js';
 import { gemmNT } from '../src/solve/softmax/kernels.js';
-import { ParallelRunner, PARALLEL_MIN_WORK } from '../src/solve/softmax/parallel.js';
+import { ParallelRunner, PARALLEL_MIN_WORK, runnerDoubles } from '../src/solve/softmax/parallel.js';
 import { createArena } from '../src/solve/softmax/wasmTiles.js';
 
 const m = 240, n = 10, K = 4096;
-const arena = createArena(m * K + n * K + m * n + 1000, true);
+const arena = createArena(m * K + n * K + m * n + runnerDoubles(2), true);
 if (!arena) throw new Error('WebAssembly SIMD with shared memory is unavailable');
 const runner = new ParallelRunner(arena, 2, nodeThreadSpawner, 0);
 const A = arena.alloc(m * K), B = arena.alloc(n * K), C = arena.alloc(m * n);

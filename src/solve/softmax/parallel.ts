@@ -17,7 +17,7 @@
  * the library default is one thread.
  */
 import { gemmNT, setRowSplitter, solveRowsLower, solveRowsLowerT, type Floats, type RowSplitter } from './kernels.js';
-import { attachArena, type WasmArena, type WasmMemory } from './wasmTiles.js';
+import { ARENA_SCRATCH_DOUBLES, attachArena, type WasmArena, type WasmMemory } from './wasmTiles.js';
 
 /** Starts `count` helper threads, each running {@link helperLoop}(memory, controlByte); close() ends them. */
 export type HelperSpawner = (memory: WasmMemory, controlByte: number, count: number) => { close(): void };
@@ -61,14 +61,20 @@ const BLOCKS_PER_THREAD = 4;
 
 // ---- control block layout (inside the shared memory) ----
 // Int32 slots: GEN (bumped per task; helpers wait on it), NEXT (packed nb << 12 | next block index),
-// DONE (blocks finished), STOP, READY (helpers attached).
-const GEN = 0, NEXT = 1, DONE = 2, STOP = 3, READY = 4;
+// DONE (blocks finished), STOP, READY (helpers attached), SLOT (helper scratch slots taken), SCRATCH (byte
+// address of the helpers' kernel scratch, one ARENA_SCRATCH_DOUBLES slot each).
+const GEN = 0, NEXT = 1, DONE = 2, STOP = 3, READY = 4, SLOT = 5, SCRATCH = 6;
 const CTRL_INTS = 8;
 // Float64 descriptor after the ints: op and its arguments (element indices into the whole memory), then block bounds.
 const D_OP = 0, D_BOUNDS = 16;
 const DESC_DOUBLES = D_BOUNDS + MAX_BLOCKS + 1;
 /** Doubles of arena memory the control block takes. */
-export const CONTROL_DOUBLES = CTRL_INTS / 2 + DESC_DOUBLES;
+const CONTROL_DOUBLES = CTRL_INTS / 2 + DESC_DOUBLES;
+
+/** Doubles of arena memory a runner for `threads` threads reserves (control block, helpers' kernel scratch, alignment). */
+export function runnerDoubles(threads: number): number {
+  return CONTROL_DOUBLES + Math.max(1, (threads - 1) * ARENA_SCRATCH_DOUBLES) + 8;
+}
 const OP_GEMM = 0, OP_TRSM_L = 1, OP_TRSM_U = 2;
 
 interface Shared {
@@ -118,9 +124,10 @@ function runBlock(s: Shared, i: number): void {
  * offset): attaches the tile module to the memory, then runs blocks of published tasks until stopped.
  */
 export function helperLoop(memory: WasmMemory, controlByte: number): void {
-  attachArena(memory);
   const s = sharedViews(memory.buffer, controlByte);
   const { ctrl } = s;
+  const slot = Atomics.add(ctrl, SLOT, 1);
+  attachArena(memory, Atomics.load(ctrl, SCRATCH) + 8 * ARENA_SCRATCH_DOUBLES * slot);
   Atomics.add(ctrl, READY, 1);
   let seen: number | null = null;
   for (;;) {
@@ -185,6 +192,7 @@ export class ParallelRunner implements RowSplitter {
     const block = arena.alloc(CONTROL_DOUBLES);
     this.buffer = block.buffer;
     this.s = sharedViews(block.buffer, block.byteOffset);
+    Atomics.store(this.s.ctrl, SCRATCH, arena.alloc(Math.max(1, (threads - 1) * ARENA_SCRATCH_DOUBLES)).byteOffset);
   }
 
   /** Runs fn with the large products it issues split over the threads. */
