@@ -13,7 +13,7 @@ import { ParallelRunner, PARALLEL_MIN_WORK, runnerDoubles } from '../src/solve/s
 import { createArena } from '../src/solve/softmax/wasmTiles.js';
 
 const m = 240, n = 10, K = 4096;
-const arena = createArena(m * K + n * K + m * n + runnerDoubles(2), true);
+const arena = createArena(m * K + n * K + m * n + runnerDoubles(2), { shared: true });
 if (!arena) throw new Error('WebAssembly SIMD with shared memory is unavailable');
 const runner = new ParallelRunner(arena, 2, nodeThreadSpawner, 0);
 const A = arena.alloc(m * K), B = arena.alloc(n * K), C = arena.alloc(m * n);

@@ -184,7 +184,7 @@ export class ParallelRunner implements RowSplitter {
   private closed = false;
 
   /**
-   * `arena` must be a shared arena (createArena(…, true)); reserves the control block in it. `minWork`: the split
+   * `arena` must be a shared arena (createArena(…, {shared: true})); reserves the control block in it. `minWork`: the split
    * threshold in multiply-adds (default {@link PARALLEL_MIN_WORK}; tests lower it to split small products).
    */
   constructor(private readonly arena: WasmArena, threads: number, private readonly spawn: HelperSpawner, readonly minWork = PARALLEL_MIN_WORK) {
