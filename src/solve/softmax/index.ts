@@ -13,3 +13,5 @@ export { Mlp, trainableMlp } from './mlp.js';
 export { train, stepsToAccuracy, TRAIN_METHODS } from './train.js';
 export { KfacOptimizer } from './kfacOptimizer.js';
 export type { FisherType, KfacOptimizerOptions, KfacStepInfo } from './kfacOptimizer.js';
+export { registerThreadSpawner, helperLoop, PARALLEL_MIN_WORK } from './parallel.js';
+export type { HelperSpawner, ParallelRunner } from './parallel.js';
