@@ -15,7 +15,7 @@ import { createArena } from '../src/solve/softmax/wasmTiles.js';
 const m = 240, n = 10, K = 4096;
 const arena = createArena(m * K + n * K + m * n + runnerDoubles(2), { shared: true });
 if (!arena) throw new Error('WebAssembly SIMD with shared memory is unavailable');
-const runner = new ParallelRunner(arena, 2, nodeThreadSpawner, 0);
+const runner = new ParallelRunner(arena, 2, nodeThreadSpawner, { minWork: 0, adaptive: false });
 const A = arena.alloc(m * K), B = arena.alloc(n * K), C = arena.alloc(m * n);
 for (let i = 0; i < A.length; i++) A[i] = Math.sin(i);
 for (let i = 0; i < B.length; i++) B[i] = Math.cos(i);

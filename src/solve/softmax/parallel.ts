@@ -146,6 +146,9 @@ export function helperLoop(memory: WasmMemory, controlByte: number): void {
   }
 }
 
+/** Milliseconds (performance.now exists in browsers, workers and Node). */
+const now = (): number => performance.now();
+
 /** Polls of the task word by an idle helper before it sleeps (some tens of µs). */
 const HELPER_SPIN = 20_000;
 /** Polls of the done counter by the caller before it sleeps until the helpers' last block. */
@@ -170,6 +173,12 @@ export function rowBounds(m: number, n: number, lower: boolean, nb: number): num
   return bounds;
 }
 
+/** Tuning of a {@link ParallelRunner} (tests lower the threshold and switch the back-off off). */
+export interface ParallelOptions {
+  minWork?: number;
+  adaptive?: boolean;
+}
+
 /**
  * Splits a model's large products over `threads` threads (the caller plus threads − 1 helpers started on
  * first use). Install it around a computation with {@link ParallelRunner.run}.
@@ -178,16 +187,29 @@ export class ParallelRunner implements RowSplitter {
   readonly threads: number;
   private readonly buffer: ArrayBufferLike;
   private readonly s: Shared;
-  /** Products split so far, their blocks, and how many of those the calling thread computed. */
-  readonly stats = { splits: 0, blocks: 0, callerBlocks: 0 };
+  /**
+   * Products split so far, their blocks, how many of those the calling thread computed, and how often the
+   * helpers lagged (then the next products ran on the calling thread only, see execute).
+   */
+  readonly stats = { splits: 0, blocks: 0, callerBlocks: 0, backoffs: 0 };
+  private backoff = 0;
+  private skip = 0;
   private helpers: { close(): void } | null = null;
   private closed = false;
 
+  /** Smallest product split (multiply-adds). */
+  readonly minWork: number;
+  private readonly adaptive: boolean;
+
   /**
-   * `arena` must be a shared arena (createArena(…, {shared: true})); reserves the control block in it. `minWork`: the split
-   * threshold in multiply-adds (default {@link PARALLEL_MIN_WORK}; tests lower it to split small products).
+   * `arena` must be a shared arena (createArena(…, {shared: true})) with room for {@link runnerDoubles}; the
+   * control block and the helpers' kernel scratch are reserved in it. Options (tests and tuning): `minWork`,
+   * the split threshold (default {@link PARALLEL_MIN_WORK}); `adaptive` (default true): back off to the
+   * calling thread while the helpers lag.
    */
-  constructor(private readonly arena: WasmArena, threads: number, private readonly spawn: HelperSpawner, readonly minWork = PARALLEL_MIN_WORK) {
+  constructor(private readonly arena: WasmArena, threads: number, private readonly spawn: HelperSpawner, options: ParallelOptions = {}) {
+    this.minWork = options.minWork ?? PARALLEL_MIN_WORK;
+    this.adaptive = options.adaptive ?? true;
     this.threads = threads;
     const block = arena.alloc(CONTROL_DOUBLES);
     this.buffer = block.buffer;
@@ -230,7 +252,7 @@ export class ParallelRunner implements RowSplitter {
   gemm(m: number, n: number, k: number, alpha: number, a: Floats, aOff: number, lda: number, b: Floats, bOff: number, ldb: number,
     beta: number, c: Floats, cOff: number, ldc: number, lower: boolean): boolean {
     const work = m * (lower ? Math.min(n, (m + 1) / 2) : n) * k;
-    if (work < this.minWork || m < 2 * ROW_ALIGN || !this.inMemory(a) || !this.inMemory(b) || !this.inMemory(c)) return false;
+    if (work < this.minWork || m < 2 * ROW_ALIGN || !this.inMemory(a) || !this.inMemory(b) || !this.inMemory(c) || this.skipping()) return false;
     const d = this.s.desc;
     d[D_OP] = OP_GEMM;
     d[1] = m; d[2] = n; d[3] = k; d[4] = alpha;
@@ -242,11 +264,17 @@ export class ParallelRunner implements RowSplitter {
 
   trsm(upper: boolean, n: number, l: Floats, lOff: number, ld: number, nrhs: number, b: Floats, bOff: number, ldb: number): boolean {
     const work = (nrhs * n * n) / 2;
-    if (work < this.minWork || nrhs < 2 * ROW_ALIGN || !this.inMemory(l) || !this.inMemory(b)) return false;
+    if (work < this.minWork || nrhs < 2 * ROW_ALIGN || !this.inMemory(l) || !this.inMemory(b) || this.skipping()) return false;
     const d = this.s.desc;
     d[D_OP] = upper ? OP_TRSM_U : OP_TRSM_L;
     d[1] = n; d[2] = l.byteOffset / 8 + lOff; d[3] = ld; d[4] = b.byteOffset / 8 + bOff; d[5] = ldb;
     this.execute(rowBounds(nrhs, 0, false, this.blocks(nrhs)));
+    return true;
+  }
+
+  private skipping(): boolean {
+    if (this.skip === 0) return false;
+    this.skip--;
     return true;
   }
 
@@ -266,6 +294,7 @@ export class ParallelRunner implements RowSplitter {
       Atomics.store(ctrl, NEXT, nb << 12);
       Atomics.add(ctrl, GEN, 1);
       Atomics.notify(ctrl, GEN);
+      const t0 = now();
       for (let t = grab(ctrl); t; t = grab(ctrl)) {
         runBlock(this.s, t.i);
         Atomics.add(ctrl, DONE, 1);
@@ -273,11 +302,20 @@ export class ParallelRunner implements RowSplitter {
       }
       this.stats.splits++;
       this.stats.blocks += nb;
+      const t1 = now();
       for (let spin = 0; ; spin++) {
         const done = Atomics.load(ctrl, DONE);
         if (done >= nb) break;
         if (spin > CALLER_SPIN) Atomics.wait(ctrl, DONE, done, 100);
       }
+      // Waiting longer for the helpers' last blocks than computing our own means they are not getting a core
+      // (a busy machine): run the next products here, skipping 1, 2, 4, … 64 of them while it lasts. The
+      // schedule never changes the results.
+      if (this.adaptive && now() - t1 > t1 - t0) {
+        this.backoff = Math.min(64, 2 * this.backoff || 1);
+        this.skip = this.backoff;
+        this.stats.backoffs++;
+      } else this.backoff = 0;
     } finally {
       setRowSplitter(prev);
     }
