@@ -62,9 +62,9 @@ const BLOCKS_PER_THREAD = 4;
 // ---- control block layout (inside the shared memory) ----
 // Int32 slots: GEN (bumped per task; helpers wait on it), NEXT (packed nb << 12 | next block index),
 // DONE (blocks finished), STOP, READY (helpers attached), SLOT (helper scratch slots taken), SCRATCH (byte
-// address of the helpers' kernel scratch, one ARENA_SCRATCH_DOUBLES slot each).
-const GEN = 0, NEXT = 1, DONE = 2, STOP = 3, READY = 4, SLOT = 5, SCRATCH = 6;
-const CTRL_INTS = 8;
+// address of the helpers' kernel scratch, one ARENA_SCRATCH_DOUBLES slot each), FAILED (a helper's block threw).
+const GEN = 0, NEXT = 1, DONE = 2, STOP = 3, READY = 4, SLOT = 5, SCRATCH = 6, FAILED = 8;
+const CTRL_INTS = 10;
 // Float64 descriptor after the ints: op and its arguments (element indices into the whole memory), then block bounds.
 const D_OP = 0, D_BOUNDS = 16;
 const DESC_DOUBLES = D_BOUNDS + MAX_BLOCKS + 1;
@@ -91,7 +91,7 @@ function sharedViews(buffer: ArrayBufferLike, controlByte: number): Shared {
   };
 }
 
-/** Takes the next block of the current task: its index, or −1 when none is left. */
+/** Takes the next block of the current task: its index and the task's block count, or null when none is left. */
 function grab(ctrl: Int32Array): { i: number; nb: number } | null {
   const w = Atomics.add(ctrl, NEXT, 1);
   const i = w & 0xfff, nb = (w >>> 12) & 0xfff;
@@ -136,7 +136,11 @@ export function helperLoop(memory: WasmMemory, controlByte: number): void {
     if (g !== seen) {
       seen = g;
       for (let t = grab(ctrl); t; t = grab(ctrl)) {
-        runBlock(s, t.i);
+        try {
+          runBlock(s, t.i);
+        } catch {
+          Atomics.store(ctrl, FAILED, 1);
+        }
         if (Atomics.add(ctrl, DONE, 1) + 1 === t.nb) Atomics.notify(ctrl, DONE);
       }
     }
@@ -295,8 +299,13 @@ export class ParallelRunner implements RowSplitter {
       Atomics.add(ctrl, GEN, 1);
       Atomics.notify(ctrl, GEN);
       const t0 = now();
+      let error: unknown = null;
       for (let t = grab(ctrl); t; t = grab(ctrl)) {
-        runBlock(this.s, t.i);
+        try {
+          runBlock(this.s, t.i);
+        } catch (e) {
+          error ??= e;
+        }
         Atomics.add(ctrl, DONE, 1);
         this.stats.callerBlocks++;
       }
@@ -316,6 +325,8 @@ export class ParallelRunner implements RowSplitter {
         this.skip = this.backoff;
         this.stats.backoffs++;
       } else this.backoff = 0;
+      if (error !== null) throw error;
+      if (Atomics.exchange(ctrl, FAILED, 0) !== 0) throw new Error('a helper thread failed while computing its block of a product');
     } finally {
       setRowSplitter(prev);
     }
