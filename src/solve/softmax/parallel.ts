@@ -62,8 +62,9 @@ const BLOCKS_PER_THREAD = 4;
 // ---- control block layout (inside the shared memory) ----
 // Int32 slots: GEN (bumped per task; helpers wait on it), NEXT (packed nb << 12 | next block index),
 // DONE (blocks finished), STOP, READY (helpers attached), SLOT (helper scratch slots taken), SCRATCH (byte
-// address of the helpers' kernel scratch, one ARENA_SCRATCH_DOUBLES slot each), FAILED (a helper's block threw).
-const GEN = 0, NEXT = 1, DONE = 2, STOP = 3, READY = 4, SLOT = 5, SCRATCH = 6, FAILED = 8;
+// address of the helpers' kernel scratch, one ARENA_SCRATCH_DOUBLES slot each), VARIANT (the caller's kernel variant,
+// 1 = relaxed SIMD: helpers use the same one, so every thread sums in the same order), FAILED (a helper's block threw).
+const GEN = 0, NEXT = 1, DONE = 2, STOP = 3, READY = 4, SLOT = 5, SCRATCH = 6, VARIANT = 7, FAILED = 8;
 const CTRL_INTS = 10;
 // Float64 descriptor after the ints: op and its arguments (element indices into the whole memory), then block bounds.
 const D_OP = 0, D_BOUNDS = 16;
@@ -127,7 +128,7 @@ export function helperLoop(memory: WasmMemory, controlByte: number): void {
   const s = sharedViews(memory.buffer, controlByte);
   const { ctrl } = s;
   const slot = Atomics.add(ctrl, SLOT, 1);
-  attachArena(memory, Atomics.load(ctrl, SCRATCH) + 8 * ARENA_SCRATCH_DOUBLES * slot);
+  attachArena(memory, Atomics.load(ctrl, SCRATCH) + 8 * ARENA_SCRATCH_DOUBLES * slot, Atomics.load(ctrl, VARIANT) === 1 ? 'relaxed' : 'simd');
   Atomics.add(ctrl, READY, 1);
   let seen: number | null = null;
   for (;;) {
@@ -219,6 +220,7 @@ export class ParallelRunner implements RowSplitter {
     this.buffer = block.buffer;
     this.s = sharedViews(block.buffer, block.byteOffset);
     Atomics.store(this.s.ctrl, SCRATCH, arena.alloc(Math.max(1, (threads - 1) * ARENA_SCRATCH_DOUBLES)).byteOffset);
+    Atomics.store(this.s.ctrl, VARIANT, arena.variant === 'relaxed' ? 1 : 0);
   }
 
   /** Runs fn with the large products it issues split over the threads. */
