@@ -2,7 +2,8 @@
  * infogeo public API for Node (`import … from 'infogeo'`): the browser API of src/browser.ts (declare → derive →
  * compile → solve → report, families from text) plus the Node-only parts: the family file loader (built-in
  * names and paths), the Cramér–Rao Monte Carlo (worker threads), the documentation-site writer, and worker
- * threads for the softmax models (importing this entry makes their default `threads` the available cores).
+ * threads for the softmax models (importing this entry makes their default `threads` the available cores, and
+ * turns on V8's relaxed SIMD on Node 20 so that the softmax kernels use fused multiply-add).
  *
  * @example
  * import { loadFamily, deriveFamily, compileFamily } from 'infogeo';
@@ -14,5 +15,8 @@ export { loadFamily, listFamilies, resolveFamilyPath, isFamilyPath } from './nod
 export { crb, crbBound } from './solve/crb/crb.js';
 export { buildSite } from './node/writeSite.js';
 import { useNodeThreads } from './node/softmaxThreads.js';
+import { enableRelaxedSimd } from './node/wasmFeatures.js';
+export { enableRelaxedSimd } from './node/wasmFeatures.js';
 export { useNodeThreads, availableCores } from './node/softmaxThreads.js';
+enableRelaxedSimd();
 useNodeThreads();

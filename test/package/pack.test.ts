@@ -77,13 +77,15 @@ describe('packed and installed package', () => {
   it('plain Node imports the public API and gets the Fisher metric of gamma', () => {
     writeFileSync(
       join(app, 'fisher.mjs'),
-      `import { loadFamily, deriveFamily, compileFamily, listFamilies } from 'infogeo';
+      `import { loadFamily, deriveFamily, compileFamily, listFamilies, softmax } from 'infogeo';
 const gamma = compileFamily(deriveFamily(loadFamily('gamma')));
-console.log(JSON.stringify({ g: Array.from(gamma.fisher([2.5, 0.7])), n: listFamilies().length }));`,
+console.log(JSON.stringify({ g: Array.from(gamma.fisher([2.5, 0.7])), n: listFamilies().length, simd: softmax.bestWasmVariant() }));`,
     );
     const r = node(['fisher.mjs']);
     expect(r.err).toBe('');
-    const { g, n } = JSON.parse(r.out) as { g: number[]; n: number };
+    const { g, n, simd } = JSON.parse(r.out) as { g: number[]; n: number; simd: string };
+    // The Node entry turns on relaxed SIMD (fused multiply-add) for the softmax kernels.
+    expect(simd).toBe('relaxed');
     expect(g[0]).toBeCloseTo(Math.PI ** 2 / 2 - 40 / 9, 13); // ψ₁(5/2)
     expect(g[1]).toBeCloseTo(-1 / 0.7, 13);
     expect(g[2]).toBeCloseTo(-1 / 0.7, 13);

@@ -15,3 +15,5 @@ export { KfacOptimizer } from './kfacOptimizer.js';
 export type { FisherType, KfacOptimizerOptions, KfacStepInfo } from './kfacOptimizer.js';
 export { registerThreadSpawner, helperLoop, PARALLEL_MIN_WORK } from './parallel.js';
 export type { HelperSpawner, ParallelRunner } from './parallel.js';
+export { bestWasmVariant, setDefaultWasmVariant } from './wasmTiles.js';
+export type { WasmVariant } from './wasmTiles.js';
