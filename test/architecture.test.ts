@@ -14,7 +14,7 @@ const BROWSER_STAGES = ['core', 'declare', 'derive', 'compile', 'solve', 'report
  * The Cramér–Rao Monte Carlo runner starts worker threads that load a family file by path: Node-only, and not
  * reachable from src/browser.ts (the browser bundle build would fail on its node: imports).
  */
-const NODE_ONLY = new Set(['solve/crb/crb.ts', 'solve/crb/crbWorker.ts', 'solve/crb/familyModel.ts']);
+const NODE_ONLY = new Set(['solve/crb/crb.ts', 'solve/crb/crbWorker.ts', 'solve/crb/familyModel.ts', 'solve/crb/workerPool.ts']);
 const SRC = resolve(__dirname, '../src');
 
 function walk(dir: string): string[] {

@@ -60,10 +60,24 @@ export function compileSuffStats(spec: FamilySpec): PortableSuffStats | null {
   const names = spec.params.map((p) => p.name);
   const consts = spec.constants;
   const T = compileExprs([...ef.T, ef.base], { theta: [], x: spec.variables }, consts);
+  // Statistics log(g(x)) are summed as the log of a product of g (meanT in portableCode.ts): one
+  // logarithm per sample instead of one per point.
+  const logArgs = ef.T.map(logArgument);
+  const logOf = logArgs.map((a) => a !== null);
+  const acc = logOf.some(Boolean) ? compileExprs(ef.T.map((e, a) => logArgs[a] ?? e), { theta: [], x: spec.variables }, consts).source : undefined;
   const grads: MathNode[] = [];
   for (const p of names) grads.push(differentiate(ef.A, p));
   for (const p of names) for (const e of ef.eta) grads.push(differentiate(e, p));
   const natural = compileExprs([ef.A, ...ef.eta, ...grads], { theta: names }, consts);
-  return { dim: names.length, k: ef.T.length, T: T.source, natural: natural.source };
+  return { dim: names.length, k: ef.T.length, T: T.source, natural: natural.source, ...(acc ? { acc, logOf } : {}) };
+}
+
+/** g when `e` is log(g) (parentheses ignored), else null. */
+function logArgument(e: MathNode): MathNode | null {
+  let n = e;
+  while (n.type === 'ParenthesisNode') n = (n as unknown as { content: MathNode }).content;
+  if (n.type !== 'FunctionNode') return null;
+  const f = n as unknown as { fn: { name?: string }; args: MathNode[] };
+  return f.fn?.name === 'log' && f.args.length === 1 ? f.args[0] : null;
 }
 

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { crb, type CrbResult } from '../../solve/crb/crb.js';
+import { crb, prestartCrbWorkers, type CrbResult } from '../../solve/crb/crb.js';
 import { crbSetup } from '../../solve/crb/crbSetup.js';
 import { PALETTE, svgPlot, type PlotSeries } from '../../report/svgPlot.js';
 import { boundedInt, parseDecimal, parseFlags, requireString, workerCount } from '../args.js';
@@ -18,8 +18,15 @@ import { checkOutput } from '../outputCheck.js';
 /** Largest sample size and trial count: a sample is held in memory (8 bytes a value) and every trial is run. */
 export const MAX_N = 10_000_000;
 export const MAX_TRIALS = 1_000_000;
-/** Hard cap of --workers, even with --force-workers (each worker costs ≈ 36 MB and a start-up of ≈ 1.5 s). */
+/** Hard cap of --workers, even with --force-workers (each worker costs ≈ 36 MB and a start-up of ≈ 0.1 s of CPU). */
 export const MAX_WORKERS = 64;
+/**
+ * --workers auto uses every core from this many draws (N·T) on: a pooled thread costs ≈ 0.1 s of CPU
+ * to start (compiled build) and boots while the family is loaded, and gamma trials cost ≈ 45 ns a
+ * draw, so from ≈ 0.5 s of work the second core pays; a family the workers must rebuild through the
+ * declare → derive → compile pipeline (no portable code) needs 10× more.
+ */
+export const AUTO_WORKERS_DRAWS = 1e7;
 
 export const help = `infogeo crb <family|file.yaml> --at name=value,... --n N [--trials T] [--seed S] [options] [--json]
   Cramér–Rao check: T samples of size N at θ, the MLE of each (the family's declared mle: closed
@@ -29,7 +36,7 @@ export const help = `infogeo crb <family|file.yaml> --at name=value,... --n N [-
 options:
   --trials T         Monte Carlo trials (default 500)
   --seed S           non-negative integer seed (default 1); trial t uses stream (S, t)
-  --workers W|auto   threads incl. the main one (default auto: 1 unless N·T ≳ 4e7 draws, else all cores;
+  --workers W|auto   threads incl. the main one (default auto: 1 unless N·T ≥ 1e7 draws, else all cores;
                      at most the number of cores unless --force-workers, and never more than ${MAX_WORKERS})
   --confidence C     level of the efficiency intervals (default 0.95)
   --fn EXPR          also a function of the parameters by the delta method, e.g. --fn "alpha/beta"
@@ -56,6 +63,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (p.flags.help) return io.out(help + '\n'), 0;
   if (p.positional.length !== 1) throw new UsageError(`expected one family argument\n${help}`);
   const json = p.flags.json === true;
+  // Worker threads boot while the family loads (validated again below; a wrong guess only leaves
+  // idle threads that never keep the process alive).
+  const cores = availableParallelism();
+  const early = p.flags.workers === undefined || p.flags.workers === 'auto'
+    ? (Number(p.flags.n) * Number(p.flags.trials ?? 500) >= AUTO_WORKERS_DRAWS ? cores : 1)
+    : Math.min(Number(p.flags.workers), cores, MAX_WORKERS);
+  if (early > 1 && Number.isInteger(early)) prestartCrbWorkers(early - 1);
   const fam = loadCompiled(p.positional[0], io.cwd);
   const theta = pointOf(fam, requireString(p, 'at'), '--at');
   const n = boundedInt(p.flags.n, 'n', 1, MAX_N);
@@ -83,12 +97,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   // The compiled family serves the main thread; workers rebuild the model only when needed.
   const model = fam.compiled;
-  // auto: a worker thread costs ≈ 0.2 s of CPU to start from a compiled build (module loading, most
-  // of it the special-function library) plus JIT warm-up — ≈ 1 s more from TypeScript sources (tsx)
-  // and ≈ 5 s when it must rebuild the family (declare → derive → compile imports mathjs). Trials
-  // cost ≈ 80 ns per draw for gamma on sufficient statistics, so threads pay off only for jobs of
-  // several seconds in-process: ≳ 4·10⁷ draws with shipped code, ≳ 10⁸ otherwise.
-  const threshold = setup.modelSource?.kind === 'family' ? 1e8 : 4e7;
+  // auto: see AUTO_WORKERS_DRAWS (≈ 5 s more per thread when it must rebuild the family: mathjs).
+  const threshold = setup.modelSource?.kind === 'family' ? 10 * AUTO_WORKERS_DRAWS : AUTO_WORKERS_DRAWS;
   if (workersFlag === 'auto' && trials * n >= threshold) workers = availableParallelism();
   if (setup.modelSource?.kind === 'family') setup = { ...setup, modelSource: { ...setup.modelSource, cwd: io.cwd } };
   if (fn) {

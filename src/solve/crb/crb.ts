@@ -4,25 +4,22 @@
  * (F the Fisher information of one observation, docs/conventions.md). Optionally also a scalar
  * function g(θ) by the delta method, bound ∇gᵀ(F⁻¹/n)∇g.
  *
- * Trials run in-process or, with workers > 1, on the main thread plus workers − 1 worker threads
- * (node:worker_threads) that take blocks of trials as they become free. The worker entry is
- * ./crbWorker with the extension of this module (crbWorker.js in a compiled build; crbWorker.ts
- * from TypeScript sources, then loaded through the public `tsx/esm/api` register hook). Trial t
- * always uses the stream createRng(seed, t), so results are bitwise identical for every worker
- * count. Every reported number is checked: all trials failing, or a non-finite or non-positive
+ * Trials run in-process or, with workers > 1, on the main thread plus workers − 1 pooled worker
+ * threads (./workerPool.ts: kept between calls, startable ahead of time) that take blocks of trials
+ * as they become free. The worker entry is ./crbWorker with the extension of this module
+ * (crbWorker.js in a compiled build; crbWorker.ts from TypeScript sources, then loaded through the
+ * public `tsx/esm/api` register hook). Trial t always uses the stream createRng(seed, t), so
+ * results are bitwise identical for every worker count. Every reported number is checked: all trials failing, or a non-finite or non-positive
  * bound, variance or efficiency, is a ConvergenceError naming the quantity.
  *
  * Index conventions: matrices are nested [i][j] in parameter order in the result.
  */
-import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ConvergenceError } from '../../core/errors.js';
 import { inverse } from '../../core/linalg.js';
 import { estimatorStats } from './estimatorStats.js';
 import { deltaVariance, paramFunction } from './deltaMethod.js';
 import { samplerLabel, trialKernel, type CrbSetup, type TrialBlock } from './runTrials.js';
+import { runInWorkers } from './workerPool.js';
 import type { LikelihoodModel } from '../optim/fit.js';
 
 export interface CrbOptions {
@@ -243,99 +240,5 @@ function checkReported(
   });
 }
 
-/** The worker entry next to this module, with this module's extension (see the module comment). */
-function workerUrl(): URL {
-  const ext = /\.ts$/.test(new URL(import.meta.url).pathname) ? '.ts' : '.js';
-  const entry = new URL(`./crbWorker${ext}`, import.meta.url);
-  if (ext === '.js') return entry;
-  // TypeScript sources (tests, `node bin/run-ts.js`): register tsx's public ESM hook in the worker.
-  const req = createRequire(import.meta.url);
-  const pkgFile = req.resolve('tsx/package.json');
-  const apiPath = (req('tsx/package.json') as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default;
-  const api = pathToFileURL(join(dirname(pkgFile), apiPath)).href;
-  const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(entry.href)});\n`;
-  return new URL('data:text/javascript,' + encodeURIComponent(code));
-}
-
-/**
- * Trials on the main thread and `threads` worker threads: each takes the next block when free.
- * The main thread yields to the event loop between its blocks so worker messages are served.
- */
-async function runInWorkers(
-  setup: CrbSetup,
-  n: number,
-  seed: number,
-  trials: number,
-  blockSize: number,
-  threads: number,
-  kernel: ((start: number, end: number) => TrialBlock) | null,
-  onBlock: (b: TrialBlock) => void,
-): Promise<void> {
-  const url = workerUrl();
-  let next = 0;
-  const take = (): [number, number] | null => {
-    if (next >= trials) return null;
-    const start = next;
-    next = Math.min(trials, next + blockSize);
-    return [start, next];
-  };
-  const pool: Worker[] = [];
-  let failed: Error | null = null;
-  let stored = 0;
-  let markStored: () => void = () => undefined;
-  const allStored = new Promise<void>((r) => (markStored = r));
-  const store = (b: TrialBlock) => {
-    onBlock(b);
-    stored += b.ok.length;
-    if (stored >= trials) markStored();
-  };
-  try {
-    const workersDone = new Promise<void>((resolve, reject) => {
-      let finished = 0;
-      const fail = (e: Error) => {
-        failed = e;
-        reject(e);
-      };
-      const dispatch = (w: Worker) => {
-        const blk = take();
-        if (!blk) {
-          w.postMessage(null);
-          if (++finished === threads) resolve();
-          return;
-        }
-        w.postMessage({ start: blk[0], end: blk[1] });
-      };
-      for (let k = 0; k < threads; k++) {
-        const w = new Worker(url, { workerData: { setup, n, seed } });
-        pool.push(w);
-        w.on('message', (msg: TrialBlock | { ready: true } | { error: string }) => {
-          if ('error' in msg) return fail(new Error(`crb worker failed: ${msg.error}`));
-          if ('ready' in msg) return dispatch(w);
-          store(msg);
-          dispatch(w);
-        });
-        w.on('error', fail);
-        w.on('exit', (code) => {
-          if (code !== 0 && next < trials) fail(new Error(`crb worker exited with code ${code}`));
-        });
-      }
-    });
-    workersDone.catch(() => undefined);
-    // the main thread works too, yielding between blocks
-    for (; kernel; ) {
-      if (failed) throw failed;
-      const blk = take();
-      if (!blk) break;
-      store(kernel(blk[0], blk[1]));
-      await new Promise<void>((r) => setImmediate(r));
-    }
-    // all blocks handed out: wait only for blocks still running in workers (a worker that is still
-    // starting up holds none and is terminated)
-    await Promise.race([workersDone, allStored]);
-    if (failed) throw failed;
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
-}
-
 export type { CrbSetup } from './runTrials.js';
+export { prestartCrbWorkers, closeCrbPool } from './workerPool.js';

@@ -189,8 +189,11 @@ function frozenFisher(model: LikelihoodModel, F: readonly number[]): LikelihoodM
   };
 }
 
-/** The prepared kernel of an experiment: run(start, end) computes trials start..end−1. */
-export function trialKernel(setup: CrbSetup, model: LikelihoodModel | null, n: number, seed: number): (start: number, end: number) => TrialBlock {
+/**
+ * The experiment's closures built once (sampler, closed form, sufficient statistics): the result
+ * gives the kernel for a sample size n and seed; run(start, end) computes trials start..end−1.
+ */
+export function prepareTrials(setup: CrbSetup, model: LikelihoodModel | null): (n: number, seed: number) => (start: number, end: number) => TrialBlock {
   const d = setup.paramNames.length;
   const draw = drawFunction(setup.sampler, setup.theta, model);
   const closedForm = setup.closedForm ? instantiateMle(setup.closedForm) : null;
@@ -198,7 +201,16 @@ export function trialKernel(setup: CrbSetup, model: LikelihoodModel | null, n: n
   if (!closedForm && !model) throw new Error('crb: a likelihood model is needed for Fisher scoring');
   const chol = cholesky(inverse(setup.fisher, d), d);
   const like = model && !setup.refreshFisher ? frozenFisher(model, setup.fisher) : model;
-  return (start, end) => {
+  const base = {
+    closedForm,
+    suffStats,
+    domains: setup.domains,
+    paramNames: setup.paramNames,
+    refreshFisher: setup.refreshFisher,
+  };
+  const fixedStart = { ...base, start: setup.theta };
+  const checkPoint = like ? (th: ArrayLike<number>) => like.checkPoint(th) : () => null;
+  return (n, seed) => (start, end) => {
     const count = Math.max(0, end - start);
     const estimates = new Float64Array(count * d);
     const ok = new Uint8Array(count);
@@ -208,24 +220,31 @@ export function trialKernel(setup: CrbSetup, model: LikelihoodModel | null, n: n
     for (let t = start; t < end; t++) {
       const rng = createRng(seed, t);
       const data = draw(rng, n);
-      const r = mle(like, data, {
-        closedForm,
-        suffStats,
-        start: closedForm || !like ? setup.theta : startPoint(setup.theta, chol, n, rng, (th) => like.checkPoint(th)),
-        domains: setup.domains,
-        paramNames: setup.paramNames,
-        refreshFisher: setup.refreshFisher,
-      });
+      const r = mle(
+        like,
+        data,
+        closedForm || !like ? fixedStart : { ...base, start: startPoint(setup.theta, chol, n, rng, checkPoint) },
+      );
       method ||= r.method;
       alignCircular(setup.domains, r.value, setup.theta);
       const row = t - start;
-      estimates.set(r.value.subarray(0, d), row * d);
-      ok[row] = r.converged && r.value.every(Number.isFinite) ? 1 : 0;
+      let finite = r.converged;
+      for (let i = 0; i < d; i++) {
+        const v = r.value[i];
+        estimates[row * d + i] = v;
+        finite &&= Number.isFinite(v);
+      }
+      ok[row] = finite ? 1 : 0;
       if (!ok[row] && failure === null) failure = `trial ${t}: ${r.message ?? 'the MLE did not converge'}`;
       iterations[row] = r.iterations;
     }
     return { start, estimates, ok, iterations, method, failure };
   };
+}
+
+/** The prepared kernel of an experiment: run(start, end) computes trials start..end−1. */
+export function trialKernel(setup: CrbSetup, model: LikelihoodModel | null, n: number, seed: number): (start: number, end: number) => TrialBlock {
+  return prepareTrials(setup, model)(n, seed);
 }
 
 /** Runs trials start..end−1 of the experiment with n observations each. */

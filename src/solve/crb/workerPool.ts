@@ -1,0 +1,193 @@
+/**
+ * The process-wide pool of Cramér–Rao worker threads (Node-only).
+ *
+ * A thread costs ≈ 0.05 s to boot plus ≈ 0.05 s to load the trial modules (compiled build; ≈ 1 s
+ * more from TypeScript sources through tsx), more than a small experiment takes. So threads are
+ * kept: {@link prestartCrbWorkers} starts them early (the CLI does so before it loads the family,
+ * so they boot while the main thread builds the setup), and every {@link runInWorkers} call reuses
+ * idle ones, whose closures stay compiled and JIT-warm when the setup is the same. Idle threads are
+ * unref'd (they never keep the process alive); a thread in use is ref'd.
+ *
+ * Trials on the main thread (optional) and `threads` pooled threads: each takes the next block of
+ * trials when free; a thread still starting when the blocks run out takes none and stays in the
+ * pool. Trial t always uses the stream createRng(seed, t), so results are bitwise identical for any
+ * split.
+ */
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CrbSetup, TrialBlock } from './runTrials.js';
+
+interface Pooled {
+  readonly worker: Worker;
+  ready: boolean;
+  /** Job currently using the thread (null: idle). */
+  job: number | null;
+  dead: boolean;
+  onReady: (() => void) | null;
+  onMessage: ((msg: { job: number; block?: TrialBlock; error?: string }) => void) | null;
+  onFail: ((e: Error) => void) | null;
+}
+
+const pool: Pooled[] = [];
+let jobs = 0;
+
+/** The worker entry next to this module, with this module's extension. */
+function workerUrl(): URL {
+  const ext = /\.ts$/.test(new URL(import.meta.url).pathname) ? '.ts' : '.js';
+  const entry = new URL(`./crbWorker${ext}`, import.meta.url);
+  if (ext === '.js') return entry;
+  // TypeScript sources (tests, `node bin/run-ts.js`): register tsx's public ESM hook in the worker.
+  const req = createRequire(import.meta.url);
+  const pkgFile = req.resolve('tsx/package.json');
+  const apiPath = (req('tsx/package.json') as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default;
+  const api = pathToFileURL(join(dirname(pkgFile), apiPath)).href;
+  const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(entry.href)});\n`;
+  return new URL('data:text/javascript,' + encodeURIComponent(code));
+}
+
+function spawn(): Pooled {
+  const p: Pooled = { worker: new Worker(workerUrl()), ready: false, job: null, dead: false, onReady: null, onMessage: null, onFail: null };
+  p.worker.unref();
+  const die = (e: Error) => {
+    if (p.dead) return;
+    p.dead = true;
+    const i = pool.indexOf(p);
+    if (i >= 0) pool.splice(i, 1);
+    p.onFail?.(e);
+  };
+  p.worker.on('message', (msg: { ready?: true; job?: number; block?: TrialBlock; error?: string }) => {
+    if (msg.ready) {
+      p.ready = true;
+      p.onReady?.();
+    } else p.onMessage?.(msg as { job: number });
+  });
+  p.worker.on('error', die);
+  p.worker.on('exit', (code) => die(new Error(`crb worker exited with code ${code}`)));
+  pool.push(p);
+  return p;
+}
+
+/** Starts pooled threads now (up to `count` in all, idle or busy) so they boot in the background. */
+export function prestartCrbWorkers(count: number): void {
+  for (let k = pool.length; k < count; k++) spawn();
+}
+
+/** Threads in the pool (for tests and benchmarks). */
+export function crbPoolSize(): number {
+  return pool.length;
+}
+
+/** Ends every idle pooled thread (busy ones finish their job first and stay). */
+export async function closeCrbPool(): Promise<void> {
+  const idle = pool.filter((p) => p.job === null);
+  for (const p of idle) {
+    p.dead = true;
+    pool.splice(pool.indexOf(p), 1);
+  }
+  await Promise.all(idle.map((p) => p.worker.terminate()));
+}
+
+/**
+ * Runs trials 0..trials−1 in blocks on `threads` pooled threads and, when `kernel` is given, on the
+ * main thread too (yielding to the event loop between its blocks so worker messages are served).
+ */
+export async function runInWorkers(
+  setup: CrbSetup,
+  n: number,
+  seed: number,
+  trials: number,
+  blockSize: number,
+  threads: number,
+  kernel: ((start: number, end: number) => TrialBlock) | null,
+  onBlock: (b: TrialBlock) => void,
+): Promise<void> {
+  const job = ++jobs;
+  let next = 0;
+  const take = (): [number, number] | null => {
+    if (next >= trials) return null;
+    const start = next;
+    next = Math.min(trials, next + blockSize);
+    return [start, next];
+  };
+  let failed: Error | null = null;
+  let stored = 0;
+  let settle: (e?: Error) => void = () => undefined;
+  const finished = new Promise<void>((resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())));
+  finished.catch(() => undefined);
+  const fail = (e: Error) => {
+    if (failed) return;
+    failed = e;
+    settle(e);
+  };
+  const store = (b: TrialBlock) => {
+    onBlock(b);
+    stored += b.ok.length;
+    if (stored >= trials) settle();
+  };
+  // threads for this job: idle pooled ones first (ready ones before those still starting), then new
+  const idle = pool.filter((p) => p.job === null && !p.dead).sort((a, b) => Number(b.ready) - Number(a.ready));
+  const mine = idle.slice(0, threads);
+  while (mine.length < threads) mine.push(spawn());
+  const release = (p: Pooled) => {
+    if (p.job !== job) return;
+    p.job = null;
+    p.onReady = p.onMessage = p.onFail = null;
+    p.worker.unref();
+  };
+  const holding = new Set<Pooled>();
+  const dispatch = (p: Pooled) => {
+    const blk = failed ? null : take();
+    if (!blk) {
+      holding.delete(p);
+      release(p);
+      return;
+    }
+    holding.add(p);
+    p.worker.postMessage({ job, start: blk[0], end: blk[1] });
+  };
+  for (const p of mine) {
+    p.job = job;
+    p.worker.ref();
+    p.onFail = (e) => {
+      if (holding.has(p) || !kernel) fail(e);
+    };
+    p.onMessage = (msg) => {
+      if (msg.job !== job) return;
+      if (msg.error !== undefined) return fail(new Error(`crb worker failed: ${msg.error}`));
+      if (msg.block) store(msg.block);
+      dispatch(p);
+    };
+    const begin = () => {
+      if (failed || next >= trials) return release(p);
+      p.worker.postMessage({ job, setup, n, seed });
+      dispatch(p);
+    };
+    if (p.ready) begin();
+    else p.onReady = begin;
+  }
+  try {
+    for (; kernel; ) {
+      if (failed) throw failed;
+      const blk = take();
+      if (!blk) break;
+      store(kernel(blk[0], blk[1]));
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    // all blocks handed out: wait only for blocks still running in threads
+    if (stored < trials) await finished;
+    if (failed) throw failed;
+  } finally {
+    for (const p of mine) {
+      if (holding.has(p) && !p.dead) {
+        // a failed job leaves blocks running: that thread's state is unknown, end it
+        p.dead = true;
+        const i = pool.indexOf(p);
+        if (i >= 0) pool.splice(i, 1);
+        void p.worker.terminate();
+      }
+      release(p);
+    }
+  }
+}
