@@ -2,9 +2,11 @@
  * Worker-thread entry for the Cramér–Rao Monte Carlo (a pooled thread of ./workerPool.ts).
  * Start-up loads only what a trial needs (the trial kernel and the portable-model rebuild), then
  * posts {ready: true}. Messages in, handled in order:
- *  - {job, setup, n, seed}: the experiment (closures rebuilt only when the setup differs from the
- *    previous job's, so a pooled thread keeps its compiled and JIT-warm closures across calls);
- *  - {job, start, end}: a block of trials, answered by {job, block} (a TrialBlock);
+ *  - {job, setup, n, seed, trials, blockSize, next}: the experiment (closures rebuilt only when the
+ *    setup differs from the previous job's, so a pooled thread keeps its compiled and JIT-warm
+ *    closures across calls); then the thread claims blocks of trials from the shared counter `next`
+ *    (Atomics.add, the same counter the main thread and the other threads claim from: nobody waits
+ *    for a dispatcher) and answers each with {job, block} (a TrialBlock), then {job, done: true};
  *  - null: exit.
  * Failures are answered by {job, error}.
  */
@@ -12,16 +14,15 @@ import { parentPort } from 'node:worker_threads';
 import { prepareTrials, type CrbSetup, type TrialBlock } from './runTrials.js';
 import { instantiatePortable } from './portableModel.js';
 
-type Msg = { job: number; setup: CrbSetup; n: number; seed: number } | { job: number; start: number; end: number } | null;
+type Msg = { job: number; setup: CrbSetup; n: number; seed: number; trials: number; blockSize: number; next: SharedArrayBuffer } | null;
 
 const port = parentPort!;
 let cached: { key: string; prepare: ReturnType<typeof prepareTrials> } | null = null;
-let kernel: ((start: number, end: number) => TrialBlock) | null = null;
 let queue = Promise.resolve();
 
 async function handle(msg: Exclude<Msg, null>): Promise<void> {
   try {
-    if ('setup' in msg) {
+    {
       const key = JSON.stringify(msg.setup);
       if (cached?.key !== key) {
         const source = msg.setup.modelSource;
@@ -33,14 +34,17 @@ async function handle(msg: Exclude<Msg, null>): Promise<void> {
               : (await import('./familyModel.js')).loadFamilyModel(source);
         cached = { key, prepare: prepareTrials(msg.setup, model) };
       }
-      kernel = cached.prepare(msg.n, msg.seed);
-      return;
     }
-    if (!kernel) throw new Error('block before job');
-    const block = kernel(msg.start, msg.end);
-    port.postMessage({ job: msg.job, block }, [block.estimates.buffer as ArrayBuffer, block.ok.buffer as ArrayBuffer, block.iterations.buffer as ArrayBuffer]);
+    const kernel = cached.prepare(msg.n, msg.seed);
+    const next = new Int32Array(msg.next);
+    for (;;) {
+      const start = Atomics.add(next, 0, msg.blockSize);
+      if (start >= msg.trials) break;
+      const block: TrialBlock = kernel(start, Math.min(msg.trials, start + msg.blockSize));
+      port.postMessage({ job: msg.job, block }, [block.estimates.buffer as ArrayBuffer, block.ok.buffer as ArrayBuffer, block.iterations.buffer as ArrayBuffer]);
+    }
+    port.postMessage({ job: msg.job, done: true });
   } catch (e) {
-    kernel = null;
     port.postMessage({ job: msg.job, error: (e as Error)?.stack ?? String(e) });
   }
 }

@@ -26,7 +26,7 @@ interface Pooled {
   job: number | null;
   dead: boolean;
   onReady: (() => void) | null;
-  onMessage: ((msg: { job: number; block?: TrialBlock; error?: string }) => void) | null;
+  onMessage: ((msg: { job: number; block?: TrialBlock; done?: true; error?: string }) => void) | null;
   onFail: ((e: Error) => void) | null;
 }
 
@@ -91,7 +91,9 @@ export async function closeCrbPool(): Promise<void> {
 
 /**
  * Runs trials 0..trials−1 in blocks on `threads` pooled threads and, when `kernel` is given, on the
- * main thread too (yielding to the event loop between its blocks so worker messages are served).
+ * main thread too. Blocks are claimed from one shared counter (Atomics.add on a SharedArrayBuffer),
+ * so no thread waits for a dispatcher: the main thread only yields to the event loop between its
+ * own blocks to collect the threads' results.
  */
 export async function runInWorkers(
   setup: CrbSetup,
@@ -104,13 +106,8 @@ export async function runInWorkers(
   onBlock: (b: TrialBlock) => void,
 ): Promise<void> {
   const job = ++jobs;
-  let next = 0;
-  const take = (): [number, number] | null => {
-    if (next >= trials) return null;
-    const start = next;
-    next = Math.min(trials, next + blockSize);
-    return [start, next];
-  };
+  const shared = new SharedArrayBuffer(4);
+  const next = new Int32Array(shared);
   let failed: Error | null = null;
   let stored = 0;
   let settle: (e?: Error) => void = () => undefined;
@@ -119,6 +116,7 @@ export async function runInWorkers(
   const fail = (e: Error) => {
     if (failed) return;
     failed = e;
+    Atomics.store(next, 0, trials); // nobody claims another block
     settle(e);
   };
   const store = (b: TrialBlock) => {
@@ -130,39 +128,35 @@ export async function runInWorkers(
   const idle = pool.filter((p) => p.job === null && !p.dead).sort((a, b) => Number(b.ready) - Number(a.ready));
   const mine = idle.slice(0, threads);
   while (mine.length < threads) mine.push(spawn());
+  /** Threads that received the job and have not answered done (they may hold a claimed block). */
+  const working = new Set<Pooled>();
   const release = (p: Pooled) => {
+    working.delete(p);
     if (p.job !== job) return;
     p.job = null;
     p.onReady = p.onMessage = p.onFail = null;
     p.worker.unref();
   };
-  const holding = new Set<Pooled>();
-  const dispatch = (p: Pooled) => {
-    const blk = failed ? null : take();
-    if (!blk) {
-      holding.delete(p);
-      release(p);
-      return;
-    }
-    holding.add(p);
-    p.worker.postMessage({ job, start: blk[0], end: blk[1] });
-  };
   for (const p of mine) {
     p.job = job;
     p.worker.ref();
     p.onFail = (e) => {
-      if (holding.has(p) || !kernel) fail(e);
+      if (working.has(p) || !kernel) fail(e);
     };
     p.onMessage = (msg) => {
       if (msg.job !== job) return;
-      if (msg.error !== undefined) return fail(new Error(`crb worker failed: ${msg.error}`));
+      if (msg.error !== undefined) {
+        release(p); // the thread is idle again after reporting
+        return fail(new Error(`crb worker failed: ${msg.error}`));
+      }
       if (msg.block) store(msg.block);
-      dispatch(p);
+      if (msg.done) release(p);
     };
     const begin = () => {
-      if (failed || next >= trials) return release(p);
-      p.worker.postMessage({ job, setup, n, seed });
-      dispatch(p);
+      // a thread that finishes booting after every block was claimed takes no part
+      if (failed || Atomics.load(next, 0) >= trials) return release(p);
+      working.add(p);
+      p.worker.postMessage({ job, setup, n, seed, trials, blockSize, next: shared });
     };
     if (p.ready) begin();
     else p.onReady = begin;
@@ -170,24 +164,19 @@ export async function runInWorkers(
   try {
     for (; kernel; ) {
       if (failed) throw failed;
-      const blk = take();
-      if (!blk) break;
-      store(kernel(blk[0], blk[1]));
+      const start = Atomics.add(next, 0, blockSize);
+      if (start >= trials) break;
+      store(kernel(start, Math.min(trials, start + blockSize)));
       await new Promise<void>((r) => setImmediate(r));
     }
-    // all blocks handed out: wait only for blocks still running in threads
-    if (stored < trials) await finished;
+    // every block claimed: wait only for blocks still running in threads
+    if (stored < trials && !failed) await finished;
     if (failed) throw failed;
+  } catch (e) {
+    fail(e as Error);
+    throw e;
   } finally {
-    for (const p of mine) {
-      if (holding.has(p) && !p.dead) {
-        // a failed job leaves blocks running: that thread's state is unknown, end it
-        p.dead = true;
-        const i = pool.indexOf(p);
-        if (i >= 0) pool.splice(i, 1);
-        void p.worker.terminate();
-      }
-      release(p);
-    }
+    // threads still working on a failed job finish their current block and answer done
+    for (const p of mine) if (!working.has(p)) release(p);
   }
 }
