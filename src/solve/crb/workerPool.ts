@@ -176,7 +176,9 @@ export async function runInWorkers(
     fail(e as Error);
     throw e;
   } finally {
-    // threads still working on a failed job finish their current block and answer done
-    for (const p of mine) if (!working.has(p)) release(p);
+    // On success every block is in, so a thread still "working" only has to find the counter
+    // exhausted (a next job's message queues behind that): it is free. Threads still working on a
+    // failed job finish their current block and are released when they answer done.
+    for (const p of mine) if (!working.has(p) || stored >= trials) release(p);
   }
 }
