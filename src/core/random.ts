@@ -126,7 +126,9 @@ export class Rng {
    */
   fillGamma(out: Float64Array, d: number, c: number, rate: number): Float64Array {
     const scale = 1 / rate;
-    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    // `| 0`: the fields may hold heap numbers (values outside the small-integer range); int32 locals
+    // keep the loop in integer registers (≈ 40% faster)
+    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
     const n = out.length;
     for (let i = 0; i < n; ) {
       // next 32-bit output (xoshiro128**), inlined
@@ -141,7 +143,7 @@ export class Rng {
         // rare slow path through the methods (state written back and reloaded)
         this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
         x = this.normalZigSlow(k, u);
-        s0 = this.s0; s1 = this.s1; s2 = this.s2; s3 = this.s3;
+        s0 = this.s0 | 0; s1 = this.s1 | 0; s2 = this.s2 | 0; s3 = this.s3 | 0;
       }
       let v = 1 + c * x;
       if (v <= 0) continue;
@@ -226,6 +228,9 @@ function rotl(x: number, k: number): number {
  * @example createRng(1, 0).next() === createRng(1, 0).next() // returns true
  */
 export function createRng(seed: number | bigint, stream: number | bigint = 0): Rng {
+  if (typeof seed === 'number' && typeof stream === 'number' && Number.isSafeInteger(seed) && seed >= 0 && Number.isSafeInteger(stream) && stream >= 0) {
+    return createRngNumber(seed, stream);
+  }
   const s = toBigSeed(seed, 'seed');
   const k = toBigSeed(stream, 'stream');
   // Key = SplitMix64 of the seed, then mixed with the stream index; state words from the key.
@@ -237,6 +242,64 @@ export function createRng(seed: number | bigint, stream: number | bigint = 0): R
     w.push(Number(out & 0xffffffffn), Number(out >> 32n));
   }
   return new Rng(w[0], w[1], w[2], w[3]);
+}
+
+/**
+ * {@link createRng} for safe-integer seed and stream without BigInt (one call per Monte Carlo trial:
+ * BigInt arithmetic made seeding cost ≈ 2 µs): the same SplitMix64 steps on 64-bit words held as
+ * two unsigned 32-bit halves, bit for bit the same state (test/core/random.test.ts).
+ */
+function createRngNumber(seed: number, stream: number): Rng {
+  const w = SEED_WORDS;
+  splitMix64Words(Math.floor(seed / 4294967296), seed >>> 0, w);
+  const sh = w[0], sl = w[1];
+  splitMix64Words((Math.floor(stream / 4294967296) ^ 0x5851f42d) >>> 0, ((stream >>> 0) ^ 0x4c957f2d) >>> 0, w);
+  splitMix64Words((sh ^ w[0]) >>> 0, (sl ^ w[1]) >>> 0, w);
+  // z is now the key; two SplitMix64 outputs of z + γ, z + 2γ
+  let zh = w[0], zl = w[1];
+  const out: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const lo = zl + 0x7f4a7c15;
+    zh = (zh + 0x9e3779b9 + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+    zl = lo >>> 0;
+    splitMix64Words(zh, zl, w);
+    out.push(w[1], w[0]);
+  }
+  return new Rng(out[0], out[1], out[2], out[3]);
+}
+
+const SEED_WORDS = new Float64Array(2);
+
+/** (hi, lo) of a·b mod 2⁶⁴ for 64-bit a = (ah, al), b = (bh, bl) as unsigned 32-bit halves. */
+function mul64(ah: number, al: number, bh: number, bl: number, out: Float64Array): void {
+  const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
+  const mid = a1 * b0 + a0 * b1; // < 2³³, exact
+  const low = a0 * b0 + (mid % 65536) * 65536; // < 2³³, exact
+  out[1] = low >>> 0;
+  out[0] = (a1 * b1 + Math.floor(mid / 65536) + Math.floor(low / 4294967296) + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
+}
+
+/** SplitMix64 output for state (zh, zl) (unsigned halves) after its increment by γ, into out = [hi, lo]. */
+function splitMix64Words(zh: number, zl: number, out: Float64Array): void {
+  // z = z + 0x9e3779b97f4a7c15
+  const lo = zl + 0x7f4a7c15;
+  let h = (zh + 0x9e3779b9 + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+  let l = lo >>> 0;
+  // z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+  l = (l ^ ((l >>> 30) | (h << 2))) >>> 0;
+  h = (h ^ (h >>> 30)) >>> 0;
+  mul64(h, l, 0xbf58476d, 0x1ce4e5b9, out);
+  h = out[0];
+  l = out[1];
+  // z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+  l = (l ^ ((l >>> 27) | (h << 5))) >>> 0;
+  h = (h ^ (h >>> 27)) >>> 0;
+  mul64(h, l, 0x94d049bb, 0x133111eb, out);
+  h = out[0];
+  l = out[1];
+  // z ^ (z >> 31)
+  out[1] = (l ^ ((l >>> 31) | (h << 1))) >>> 0;
+  out[0] = (h ^ (h >>> 31)) >>> 0;
 }
 
 // ---------------------------------------------------------------------------------------------
