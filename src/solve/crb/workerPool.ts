@@ -49,7 +49,6 @@ function workerUrl(): URL {
 
 function spawn(): Pooled {
   const p: Pooled = { worker: new Worker(workerUrl()), ready: false, job: null, dead: false, onReady: null, onMessage: null, onFail: null };
-  p.worker.unref();
   const die = (e: Error) => {
     if (p.dead) return;
     p.dead = true;
@@ -65,6 +64,7 @@ function spawn(): Pooled {
   });
   p.worker.on('error', die);
   p.worker.on('exit', (code) => die(new Error(`crb worker exited with code ${code}`)));
+  p.worker.unref(); // after the listeners (adding one refs the worker again)
   pool.push(p);
   return p;
 }

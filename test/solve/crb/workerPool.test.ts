@@ -4,6 +4,7 @@
  * rebuilds the closures when its setup differs), and give bitwise the in-process estimates.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { crb, closeCrbPool, prestartCrbWorkers } from '../../../src/solve/crb/crb.js';
 import { crbPoolSize } from '../../../src/solve/crb/workerPool.js';
 import { crbSetup } from '../../../src/solve/crb/crbSetup.js';
@@ -41,5 +42,16 @@ describe('crb worker pool', () => {
     const b = await crb(gamma.setup, gamma.compiled, { n: 15, trials: 20, seed: 8, workers: 2, blockSize: 3 });
     expect(Array.from(b.estimates)).toEqual(Array.from(a.estimates));
     expect(crbPoolSize()).toBe(3);
+  });
+
+  it('threads started ahead of time never keep the process alive: a CLI run that fails before the trials exits', () => {
+    // --workers 2 starts a pooled thread before the family loads; --at is then rejected
+    const r = spawnSync(process.execPath, ['bin/infogeo-dev.js', 'crb', 'gamma', '--at', 'alpha=-1,beta=1', '--n', '10', '--trials', '10', '--workers', '2'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.signal).toBeNull(); // not killed by the timeout
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/alpha/);
   });
 });
