@@ -11,6 +11,7 @@
  *     no Node built-ins: the `infogeo/browser` export).
  *  4. the same for src/report/site/playgroundClient.ts into dist/browser/playground.js (a classic script: the
  *     docs site's playground page, which must work from file://).
+ *  5. esbuild bundles the Cramér–Rao worker entry into dist/solve/crb/crbWorker.bundle.js (faster thread start).
  * The build is skipped when dist/.build-stamp holds the hash of the current inputs (`--force` rebuilds).
  */
 import { execFileSync } from 'node:child_process';
@@ -151,6 +152,32 @@ const playground = await esbuild.build({
   logLevel: 'warning',
 });
 bundled.push(playground.metafile);
+// 5. The Cramér–Rao worker thread as one file (its modules and the @stdlib functions it needs): a pooled thread
+// boots ≈ 20 ms of CPU faster than from the per-module files. familyModel.js (the whole family pipeline, only
+// for families without portable code) stays a separate lazily imported module next to it.
+const worker = await esbuild.build({
+  entryPoints: [join(srcDir, 'solve/crb/crbWorker.ts')],
+  outfile: join(dist, 'solve/crb/crbWorker.bundle.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'worker-bundle',
+      setup(b) {
+        b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'noop-debug' }));
+        b.onLoad({ filter: /.*/, namespace: 'noop-debug' }, () => ({ contents: 'module.exports = () => () => {};', loader: 'js' }));
+        b.onResolve({ filter: /\/familyModel\.js$/ }, (args) => ({ path: args.path, external: true }));
+      },
+    },
+  ],
+});
+bundled.push(worker.metafile);
 
 // Licence texts of every third-party package inlined into dist/ (the bundles carry no licence comments).
 const packages = new Map();

@@ -16,7 +16,8 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CrbSetup, TrialBlock } from './runTrials.js';
 
 interface Pooled {
@@ -33,11 +34,18 @@ interface Pooled {
 const pool: Pooled[] = [];
 let jobs = 0;
 
-/** The worker entry next to this module, with this module's extension. */
+/**
+ * The worker entry next to this module: in a compiled build the one-file bundle made by
+ * scripts/build.mjs (crbWorker.bundle.js) when present, else crbWorker.js; from TypeScript sources
+ * crbWorker.ts through tsx.
+ */
 function workerUrl(): URL {
   const ext = /\.ts$/.test(new URL(import.meta.url).pathname) ? '.ts' : '.js';
   const entry = new URL(`./crbWorker${ext}`, import.meta.url);
-  if (ext === '.js') return entry;
+  if (ext === '.js') {
+    const bundle = new URL('./crbWorker.bundle.js', import.meta.url);
+    return existsSync(fileURLToPath(bundle)) ? bundle : entry;
+  }
   // TypeScript sources (tests, `node bin/run-ts.js`): register tsx's public ESM hook in the worker.
   const req = createRequire(import.meta.url);
   const pkgFile = req.resolve('tsx/package.json');
