@@ -18,7 +18,7 @@ import { ConvergenceError } from '../../core/errors.js';
 import { inverse } from '../../core/linalg.js';
 import { estimatorStats } from './estimatorStats.js';
 import { deltaVariance, paramFunction } from './deltaMethod.js';
-import { samplerLabel, trialKernel, type CrbSetup, type TrialBlock } from './runTrials.js';
+import { prepareTrials, samplerLabel, type CrbSetup, type TrialBlock } from './runTrials.js';
 import { runInWorkers } from './workerPool.js';
 import type { LikelihoodModel } from '../optim/fit.js';
 
@@ -108,6 +108,21 @@ export function crbBound(setup: CrbSetup, n: number): Float64Array {
 }
 
 /**
+ * The experiment's closures per (setup, model), built once: later calls with the same setup object
+ * (other n or seed, --plot's sample sizes, benchmarks) reuse the compiled and JIT-warm closures.
+ * Setups are immutable (readonly), so the object identifies its contents.
+ */
+const prepared = new WeakMap<CrbSetup, { model: LikelihoodModel | null; prepare: ReturnType<typeof prepareTrials> }>();
+function preparedFor(setup: CrbSetup, model: LikelihoodModel | null): ReturnType<typeof prepareTrials> {
+  let p = prepared.get(setup);
+  if (!p || p.model !== model) {
+    p = { model, prepare: prepareTrials(setup, model) };
+    prepared.set(setup, p);
+  }
+  return p.prepare;
+}
+
+/**
  * Runs the experiment and summarizes it. `model` must be given for families without a
  * closed-form MLE (Fisher scoring uses its score, Fisher and log-density).
  */
@@ -132,7 +147,7 @@ export async function crb(setup: CrbSetup, model: LikelihoodModel | null, option
     options.onProgress?.(done, trials);
   };
   const blockSize = options.blockSize ?? Math.max(1, Math.min(64, Math.ceil(trials / (workers * 8))));
-  const kernel = trialKernel(setup, model, n, seed);
+  const kernel = preparedFor(setup, model)(n, seed);
   if (workers <= 1) {
     for (let s = 0; s < trials; s += blockSize) store(kernel(s, Math.min(trials, s + blockSize)));
   } else {
