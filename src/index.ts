@@ -12,7 +12,7 @@
  */
 export * from './browser.js';
 export { loadFamily, listFamilies, resolveFamilyPath, isFamilyPath } from './node/loadFamily.js';
-export { crb, crbBound } from './solve/crb/crb.js';
+export { crb, crbBound, prestartCrbWorkers, closeCrbPool } from './solve/crb/crb.js';
 export { buildSite } from './node/writeSite.js';
 import { useNodeThreads } from './node/softmaxThreads.js';
 import { enableRelaxedSimd } from './node/wasmFeatures.js';

@@ -21,12 +21,13 @@ export const MAX_TRIALS = 1_000_000;
 /** Hard cap of --workers, even with --force-workers (each worker costs ≈ 36 MB and a start-up of ≈ 0.1 s of CPU). */
 export const MAX_WORKERS = 64;
 /**
- * --workers auto uses every core from this many draws (N·T) on: a pooled thread costs ≈ 0.1 s of CPU
- * to start (compiled build) and boots while the family is loaded, and gamma trials cost ≈ 45 ns a
- * draw, so from ≈ 0.5 s of work the second core pays; a family the workers must rebuild through the
- * declare → derive → compile pipeline (no portable code) needs 10× more.
+ * --workers auto uses every core from this many draws (N·T) on: a thread costs ≈ 0.1–0.2 s of CPU to
+ * boot (Node's own worker bootstrap is most of it) and boots while the family loads, and the
+ * cheapest trials (gamma on sufficient statistics) cost ≈ 35 ns a draw, so from ≈ 0.7 s of work the
+ * second core saves clearly more wall time than the thread costs; a family the workers must rebuild
+ * through the declare → derive → compile pipeline (no portable code) needs 10× more.
  */
-export const AUTO_WORKERS_DRAWS = 1e7;
+export const AUTO_WORKERS_DRAWS = 2e7;
 
 export const help = `infogeo crb <family|file.yaml> --at name=value,... --n N [--trials T] [--seed S] [options] [--json]
   Cramér–Rao check: T samples of size N at θ, the MLE of each (the family's declared mle: closed
@@ -36,7 +37,7 @@ export const help = `infogeo crb <family|file.yaml> --at name=value,... --n N [-
 options:
   --trials T         Monte Carlo trials (default 500)
   --seed S           non-negative integer seed (default 1); trial t uses stream (S, t)
-  --workers W|auto   threads incl. the main one (default auto: 1 unless N·T ≥ 1e7 draws, else all cores;
+  --workers W|auto   threads incl. the main one (default auto: 1 unless N·T ≥ 2e7 draws, else all cores;
                      at most the number of cores unless --force-workers, and never more than ${MAX_WORKERS})
   --confidence C     level of the efficiency intervals (default 0.95)
   --fn EXPR          also a function of the parameters by the delta method, e.g. --fn "alpha/beta"
