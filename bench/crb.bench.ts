@@ -10,10 +10,14 @@
  *    the family loaded sees), runs interleaved (1, 2, 1, 2, …) so machine load hits both alike, estimates
  *    checked bitwise identical; and end to end, the CLI `infogeo crb gamma … --workers 1|2` (new process
  *    each time, thread start-up included);
+ *    and, load-independent, each thread's CPU time (Linux /proc/self/task): speedup_cpu_critical_path =
+ *    CPU of the one-thread run / CPU of the busiest thread of the two-thread run, the wall-clock
+ *    speed-up on otherwise idle cores;
  *  - the load average before and after (the machine may be shared: read wall-clock ratios with it).
  * `INFOGEO_BENCH_REPEATS` sets the number of repeats (default 5).
  */
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -114,6 +118,31 @@ const gammaVsNumpy = {
 };
 
 // --- target 2: worker threads, warm pool (in-process)
+/**
+ * CPU time of each thread of this process in ms (Linux /proc/self/task, clock ticks of 10 ms), or
+ * null elsewhere: a load-independent view of how the work splits over threads.
+ */
+function threadCpu(): Map<string, number> | null {
+  try {
+    const m = new Map<string, number>();
+    for (const t of readdirSync('/proc/self/task')) {
+      const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      m.set(t, (Number(f[11]) + Number(f[12])) * 10);
+    }
+    return m;
+  } catch {
+    return null;
+  }
+}
+/** Per-thread CPU ms per run over `runs` runs of (n, trials, workers), busiest threads first. */
+async function perThread(n: number, trials: number, workers: number, runs: number): Promise<number[] | null> {
+  const a = threadCpu();
+  for (let k = 0; k < runs; k++) await crb(setup, compiled, { n, trials, seed: k + 1, workers });
+  const b = threadCpu();
+  if (!a || !b) return null;
+  return [...b].map(([t, v]) => (v - (a.get(t) ?? 0)) / runs).filter((v) => v > 0.5).sort((x, y) => y - x).map((v) => round(v));
+}
 prestartCrbWorkers(1);
 async function workersWarm(n: number, trials: number) {
   for (let k = 0; k < 4; k++) {
@@ -126,6 +155,10 @@ async function workersWarm(n: number, trials: number) {
   const wall1 = median(runs[1].map((o) => o.wallMs));
   const wall2 = median(runs[2].map((o) => o.wallMs));
   const ref = runs[1][0].r.estimates;
+  // the critical path in CPU time: what the wall-clock speed-up is on otherwise idle cores
+  const repeatsCpu = Math.max(1, Math.round(2e6 / (n * trials)) * REPEATS);
+  const cpu1 = await perThread(n, trials, 1, repeatsCpu);
+  const cpu2 = await perThread(n, trials, 2, repeatsCpu);
   return {
     n,
     trials,
@@ -136,6 +169,9 @@ async function workersWarm(n: number, trials: number) {
     speedup_wall: round(wall1 / wall2),
     speedup_wall_best: round(Math.min(...runs[1].map((o) => o.wallMs)) / Math.min(...runs[2].map((o) => o.wallMs))),
     identical: runs[2].every((o) => o.r.estimates.every((v, i) => Object.is(v, ref[i]))),
+    thread_cpu_ms_workers_1: cpu1,
+    thread_cpu_ms_workers_2: cpu2,
+    speedup_cpu_critical_path: cpu1 && cpu2 ? round(cpu1.reduce((x, y) => x + y, 0) / cpu2[0]) : null,
   };
 }
 
