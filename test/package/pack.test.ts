@@ -62,6 +62,7 @@ describe('packed and installed package', () => {
     expect(files).toContain('dist/browser/infogeo.js');
     expect(files).toContain('dist/cli/main.js');
     expect(files).toContain('dist/solve/crb/crbWorker.js');
+    expect(files).toContain('dist/solve/crb/crbWorker.bundle.js');
     expect(files).toContain('bin/infogeo.js');
     expect(files).toContain('families/gamma.yaml');
     expect(files).toContain('README.md');
@@ -149,6 +150,10 @@ export { g, d, names };
     expect(c.err).toBe('');
     expect(c.code).toBe(0);
     expect(existsSync(join(app, 'node_modules/tsx'))).toBe(false);
+    // the bundled worker entry gives the in-process numbers bit for bit
+    const c1 = node([bin, 'crb', 'gamma', '--at', 'alpha=2,beta=1.5', '--n', '50', '--trials', '200', '--seed', '1', '--workers', '1', '--json']);
+    const strip = (s: string) => ({ ...(JSON.parse(s) as Record<string, unknown>), workers: null });
+    expect(strip(c.out)).toEqual(strip(c1.out));
     const npx = spawnSync(NPM, ['exec', '--offline', '--', 'infogeo', 'fisher', 'normal', '--at', 'mu=0,sigma=2', '--json'], { cwd: app, encoding: 'utf8' });
     expect(npx.stderr).toBe('');
     expect((JSON.parse(npx.stdout) as { fisher: number[][] }).fisher).toEqual([[0.25, 0], [0, 0.5]]);
