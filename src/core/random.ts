@@ -193,6 +193,24 @@ export class Rng {
     return -Math.log(this.nextOpen());
   }
 
+  /**
+   * Resets this generator to the stream createRng(seed, stream) (non-negative safe integers), bit
+   * for bit, without allocating: one generator serves every Monte Carlo trial.
+   */
+  reseed(seed: number, stream: number): this {
+    if (!Number.isSafeInteger(seed) || seed < 0 || !Number.isSafeInteger(stream) || stream < 0) {
+      throw new RangeError(`seed and stream must be non-negative safe integers, got ${seed}, ${stream}`);
+    }
+    const w = seedWords(seed, stream);
+    this.s0 = w[0] | 0;
+    this.s1 = w[1] | 0;
+    this.s2 = w[2] | 0;
+    this.s3 = w[3] | 0;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    this.spare = NaN;
+    return this;
+  }
+
   /** Copy of the current state (for tests and checkpoints). */
   state(): [number, number, number, number] {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
@@ -250,23 +268,32 @@ export function createRng(seed: number | bigint, stream: number | bigint = 0): R
  * two unsigned 32-bit halves, bit for bit the same state (test/core/random.test.ts).
  */
 function createRngNumber(seed: number, stream: number): Rng {
+  const w = seedWords(seed, stream);
+  return new Rng(w[0], w[1], w[2], w[3]);
+}
+
+/** The four xoshiro state words of (seed, stream) (safe integers), in a shared buffer. */
+function seedWords(seed: number, stream: number): Float64Array {
   const w = SEED_WORDS;
   splitMix64Words(Math.floor(seed / 4294967296), seed >>> 0, w);
   const sh = w[0], sl = w[1];
   splitMix64Words((Math.floor(stream / 4294967296) ^ 0x5851f42d) >>> 0, ((stream >>> 0) ^ 0x4c957f2d) >>> 0, w);
   splitMix64Words((sh ^ w[0]) >>> 0, (sl ^ w[1]) >>> 0, w);
-  // z is now the key; two SplitMix64 outputs of z + γ, z + 2γ
+  // z is now the key; two SplitMix64 outputs of z + γ, z + 2γ (low word first)
   let zh = w[0], zl = w[1];
-  const out: number[] = [];
+  const out = STATE_WORDS;
   for (let i = 0; i < 2; i++) {
     const lo = zl + 0x7f4a7c15;
     zh = (zh + 0x9e3779b9 + (lo > 0xffffffff ? 1 : 0)) >>> 0;
     zl = lo >>> 0;
     splitMix64Words(zh, zl, w);
-    out.push(w[1], w[0]);
+    out[2 * i] = w[1];
+    out[2 * i + 1] = w[0];
   }
-  return new Rng(out[0], out[1], out[2], out[3]);
+  return out;
 }
+
+const STATE_WORDS = new Float64Array(4);
 
 const SEED_WORDS = new Float64Array(2);
 

@@ -98,14 +98,18 @@ describe('createRng', () => {
     expect(Array.from({ length: 50 }, () => r2.nextUint32())).toEqual(referenceXoshiro128(123456789n, 987654n, 50));
   });
 
-  it('seeds from safe integers without BigInt to exactly the state of the BigInt reference (edge and random values)', () => {
+  it('seeds (createRng and reseed) from safe integers without BigInt to exactly the state of the BigInt reference (edge and random values)', () => {
     const edges = [0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 52 + 12345, Number.MAX_SAFE_INTEGER];
     const pairs: [number, number][] = [];
     for (const a of edges) for (const b of edges) pairs.push([a, b]);
     const gen = createRng(77, 0);
     for (let i = 0; i < 200; i++) pairs.push([Math.floor(gen.next() * 2 ** 53), Math.floor(gen.next() * 2 ** (i % 54))]);
+    const reused = createRng(3, 3);
+    reused.normal(); // leaves a spare normal that reseed must drop
     for (const [seed, stream] of pairs) {
       const viaNumber = createRng(seed, stream);
+      expect(reused.reseed(seed, stream).state()).toEqual(viaNumber.state());
+      expect(reused.normal()).toBe(createRng(seed, stream).normal());
       expect(viaNumber.state(), `seed ${seed} stream ${stream}`).toEqual(createRng(BigInt(seed), BigInt(stream)).state());
       expect(Array.from({ length: 3 }, () => viaNumber.nextUint32())).toEqual(referenceXoshiro128(BigInt(seed), BigInt(stream), 3));
     }

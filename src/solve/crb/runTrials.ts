@@ -217,9 +217,9 @@ export function prepareTrials(setup: CrbSetup, model: LikelihoodModel | null): (
     const iterations = new Int32Array(count);
     let method = '';
     let failure: string | null = null;
+    const rng = createRng(seed, start);
     for (let t = start; t < end; t++) {
-      const rng = createRng(seed, t);
-      const data = draw(rng, n);
+      const data = draw(rng.reseed(seed, t), n);
       const r = mle(
         like,
         data,
