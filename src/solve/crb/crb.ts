@@ -131,29 +131,49 @@ export async function crb(setup: CrbSetup, model: LikelihoodModel | null, option
   const d = setup.paramNames.length;
   const confidence = options.confidence ?? 0.95;
   const workers = Math.max(1, Math.min(options.workers ?? 1, trials));
-  const estimates = new Float64Array(trials * d);
-  const ok = new Uint8Array(trials);
-  let iterations = 0;
+  // With threads, the results live in shared memory: every thread writes its trials in place.
+  const alloc = (bytes: number) => (workers > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const est = new Float64Array(alloc(trials * d * 8));
+  const okShared = new Uint8Array(alloc(trials));
+  const its = new Int32Array(alloc(trials * 4));
   let method = '';
   let failure: string | null = null;
+  const note = (m: string, f: string | null) => {
+    method ||= m;
+    if (f && (failure === null || Number(/^trial (\d+)/.exec(f)?.[1] ?? Infinity) < Number(/^trial (\d+)/.exec(failure)?.[1] ?? Infinity))) failure = f;
+  };
   let done = 0;
   const store = (b: TrialBlock) => {
-    estimates.set(b.estimates, b.start * d);
-    ok.set(b.ok, b.start);
-    for (const it of b.iterations) iterations += it;
-    method ||= b.method;
-    if (b.failure && (failure === null || b.start < Number(/^trial (\d+)/.exec(failure)?.[1] ?? Infinity))) failure = b.failure;
-    done += b.ok.length;
-    options.onProgress?.(done, trials);
+    est.set(b.estimates, b.start * d);
+    okShared.set(b.ok, b.start);
+    its.set(b.iterations, b.start);
+    note(b.method, b.failure);
+    if (workers <= 1) {
+      done += b.ok.length;
+      options.onProgress?.(done, trials);
+    }
   };
-  const blockSize = options.blockSize ?? Math.max(1, Math.min(64, Math.ceil(trials / (workers * 8))));
+  // small blocks: threads claim them from a shared counter and write results in place, so a block
+  // costs one atomic add; small blocks keep the threads' finishing times within a block of each other
+  const blockSize = options.blockSize ?? Math.max(1, Math.min(workers > 1 ? 16 : 64, Math.ceil(trials / (workers * 8))));
   const kernel = preparedFor(setup, model)(n, seed);
   if (workers <= 1) {
     for (let s = 0; s < trials; s += blockSize) store(kernel(s, Math.min(trials, s + blockSize)));
   } else {
     const main = options.mainThread ?? true;
-    await runInWorkers(setup, n, seed, trials, blockSize, main ? workers - 1 : workers, main ? kernel : null, store);
+    await runInWorkers(setup, n, seed, trials, blockSize, main ? workers - 1 : workers, main ? kernel : null, {
+      estimates: est,
+      ok: okShared,
+      iterations: its,
+      store,
+      note,
+      onProgress: options.onProgress,
+    });
   }
+  const estimates = workers > 1 ? new Float64Array(est) : est;
+  const ok = workers > 1 ? new Uint8Array(okShared) : okShared;
+  let iterations = 0;
+  for (let t = 0; t < trials; t++) iterations += its[t];
   const bound = crbBound(setup, n);
   const stats = estimatorStats(estimates, ok, d, bound, setup.theta, confidence);
   checkReported(setup, n, trials, stats, bound, failure);

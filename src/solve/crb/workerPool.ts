@@ -27,7 +27,7 @@ interface Pooled {
   job: number | null;
   dead: boolean;
   onReady: (() => void) | null;
-  onMessage: ((msg: { job: number; block?: TrialBlock; done?: true; error?: string }) => void) | null;
+  onMessage: ((msg: { job: number; done?: true; method?: string; failure?: string | null; error?: string }) => void) | null;
   onFail: ((e: Error) => void) | null;
 }
 
@@ -64,10 +64,11 @@ function spawn(): Pooled {
     if (i >= 0) pool.splice(i, 1);
     p.onFail?.(e);
   };
-  p.worker.on('message', (msg: { ready?: true; job?: number; block?: TrialBlock; error?: string }) => {
+  p.worker.on('message', (msg: { ready?: true; job?: number; done?: true; method?: string; failure?: string | null; error?: string }) => {
     if (msg.ready) {
+      const go = p.onReady;
       p.ready = true;
-      p.onReady?.();
+      go?.();
     } else p.onMessage?.(msg as { job: number });
   });
   p.worker.on('error', die);
@@ -97,11 +98,26 @@ export async function closeCrbPool(): Promise<void> {
   await Promise.all(idle.map((p) => p.worker.terminate()));
 }
 
+/** Where the threads put their results (shared memory) and how the main thread reports. */
+export interface SharedResults {
+  /** Trial t's estimate at [t·dim, (t+1)·dim), over a SharedArrayBuffer. */
+  readonly estimates: Float64Array;
+  readonly ok: Uint8Array;
+  readonly iterations: Int32Array;
+  /** Stores a block computed on the main thread. */
+  store(b: TrialBlock): void;
+  /** A thread's summary: its MLE method and its first failure message ("trial t: …"), if any. */
+  note(method: string, failure: string | null): void;
+  onProgress?: (done: number, total: number) => void;
+}
+
 /**
  * Runs trials 0..trials−1 in blocks on `threads` pooled threads and, when `kernel` is given, on the
- * main thread too. Blocks are claimed from one shared counter (Atomics.add on a SharedArrayBuffer),
- * so no thread waits for a dispatcher: the main thread only yields to the event loop between its
- * own blocks to collect the threads' results.
+ * main thread too. Blocks are claimed from one shared counter (Atomics.add on a SharedArrayBuffer)
+ * and the threads write their results in place into `out`, so no thread waits for a dispatcher and
+ * no message is exchanged per block: a thread posts one summary when the counter is exhausted. The
+ * main thread yields to the event loop between its blocks only while a thread it waits for is still
+ * booting (its "ready" message starts it on the job).
  */
 export async function runInWorkers(
   setup: CrbSetup,
@@ -111,33 +127,30 @@ export async function runInWorkers(
   blockSize: number,
   threads: number,
   kernel: ((start: number, end: number) => TrialBlock) | null,
-  onBlock: (b: TrialBlock) => void,
+  out: SharedResults,
 ): Promise<void> {
   const job = ++jobs;
-  const shared = new SharedArrayBuffer(4);
-  const next = new Int32Array(shared);
+  const counterBuffer = new SharedArrayBuffer(8);
+  /** [0]: next unclaimed trial; [1]: trials finished. */
+  const counter = new Int32Array(counterBuffer);
   let failed: Error | null = null;
-  let stored = 0;
   let settle: (e?: Error) => void = () => undefined;
   const finished = new Promise<void>((resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())));
   finished.catch(() => undefined);
   const fail = (e: Error) => {
     if (failed) return;
     failed = e;
-    Atomics.store(next, 0, trials); // nobody claims another block
+    Atomics.store(counter, 0, trials); // nobody claims another block
     settle(e);
-  };
-  const store = (b: TrialBlock) => {
-    onBlock(b);
-    stored += b.ok.length;
-    if (stored >= trials) settle();
   };
   // threads for this job: idle pooled ones first (ready ones before those still starting), then new
   const idle = pool.filter((p) => p.job === null && !p.dead).sort((a, b) => Number(b.ready) - Number(a.ready));
   const mine = idle.slice(0, threads);
   while (mine.length < threads) mine.push(spawn());
-  /** Threads that received the job and have not answered done (they may hold a claimed block). */
+  /** Threads that received the job and have not posted their summary. */
   const working = new Set<Pooled>();
+  /** Threads of this job still booting (started on the job by their "ready" message). */
+  const booting = new Set<Pooled>();
   const release = (p: Pooled) => {
     working.delete(p);
     if (p.job !== job) return;
@@ -145,10 +158,14 @@ export async function runInWorkers(
     p.onReady = p.onMessage = p.onFail = null;
     p.worker.unref();
   };
+  const check = () => {
+    if (!failed && working.size === 0 && booting.size === 0 && Atomics.load(counter, 1) >= trials) settle();
+  };
   for (const p of mine) {
     p.job = job;
     p.worker.ref();
     p.onFail = (e) => {
+      booting.delete(p);
       if (working.has(p) || !kernel) fail(e);
     };
     p.onMessage = (msg) => {
@@ -157,36 +174,64 @@ export async function runInWorkers(
         release(p); // the thread is idle again after reporting
         return fail(new Error(`crb worker failed: ${msg.error}`));
       }
-      if (msg.block) store(msg.block);
-      if (msg.done) release(p);
+      if (msg.done) {
+        out.note(msg.method ?? '', msg.failure ?? null);
+        release(p);
+        check();
+      }
     };
     const begin = () => {
+      booting.delete(p);
       // a thread that finishes booting after every block was claimed takes no part
-      if (failed || Atomics.load(next, 0) >= trials) return release(p);
+      if (failed || Atomics.load(counter, 0) >= trials) {
+        release(p);
+        check();
+        return;
+      }
       working.add(p);
-      p.worker.postMessage({ job, setup, n, seed, trials, blockSize, next: shared });
+      p.worker.postMessage({
+        job,
+        setup,
+        n,
+        seed,
+        trials,
+        blockSize,
+        counter: counterBuffer,
+        estimates: out.estimates.buffer,
+        ok: out.ok.buffer,
+        iterations: out.iterations.buffer,
+      });
     };
     if (p.ready) begin();
-    else p.onReady = begin;
+    else {
+      booting.add(p);
+      p.onReady = begin;
+    }
   }
+  let reported = 0;
   try {
     for (; kernel; ) {
       if (failed) throw failed;
-      const start = Atomics.add(next, 0, blockSize);
+      const start = Atomics.add(counter, 0, blockSize);
       if (start >= trials) break;
-      store(kernel(start, Math.min(trials, start + blockSize)));
-      await new Promise<void>((r) => setImmediate(r));
+      const end = Math.min(trials, start + blockSize);
+      out.store(kernel(start, end));
+      reported = Atomics.add(counter, 1, end - start) + end - start;
+      out.onProgress?.(reported, trials);
+      // serve "ready" messages of threads still booting (they join on the remaining blocks)
+      if (booting.size > 0) await new Promise<void>((r) => setImmediate(r));
     }
-    // every block claimed: wait only for blocks still running in threads
-    if (stored < trials && !failed) await finished;
+    if (kernel) {
+      // every block claimed: threads still booting take none
+      for (const p of booting) release(p);
+      booting.clear();
+    }
+    check();
+    if (!failed) await finished;
     if (failed) throw failed;
+    if (reported < trials) out.onProgress?.(trials, trials);
   } catch (e) {
     fail(e as Error);
     throw e;
-  } finally {
-    // On success every block is in, so a thread still "working" only has to find the counter
-    // exhausted (a next job's message queues behind that): it is free. Threads still working on a
-    // failed job finish their current block and are released when they answer done.
-    for (const p of mine) if (!working.has(p) || stored >= trials) release(p);
   }
 }
