@@ -172,10 +172,12 @@ async function criticalPath(n: number, trials: number, rounds: number) {
 }
 prestartCrbWorkers(1);
 async function workersWarm(n: number, trials: number) {
-  for (let k = 0; k < 4; k++) {
-    // boots the pooled thread and warms both threads' JIT
-    await timed(n, Math.min(trials, 2000), 2, 99);
-    await timed(n, Math.min(trials, 2000), 1, 99);
+  // boots the pooled thread and warms both threads' JIT: each thread runs ≳ 10⁴ trials first (the
+  // JIT's steady state takes several thousand trials; a cold thread also compiles on V8's
+  // background threads, which shows as extra process CPU)
+  for (let k = 0; k < Math.max(3, Math.round(2e4 / trials)); k++) {
+    await timed(n, trials, 2, 99);
+    await timed(n, trials, 1, 99);
   }
   const runs: Record<number, Awaited<ReturnType<typeof timed>>[]> = { 1: [], 2: [] };
   for (let k = 0; k < REPEATS; k++) for (const w of [1, 2]) runs[w].push(await timed(n, trials, w));
