@@ -194,25 +194,41 @@ function productMean(acc: DataFn, logOf: readonly boolean[]): (data: Sample, out
   const k = logOf.length;
   const HI = String(2 ** 400); // exact: JS prints the shortest round-tripping decimal
   const LO = String(2 ** -400);
-  const lines: string[] = ['"use strict";', 'const buf = new Float64Array(' + k + '), empty = new Float64Array(0);', 'return function meanT(data, out) {', 'const n = data.length;'];
-  for (let a = 0; a < k; a++) lines.push(logOf[a] ? `let s${a} = 0, p${a} = 1, e${a} = 0;` : `let s${a} = 0;`);
-  lines.push('for (let i = 0; i < n; i++) {', 'acc(data[i], empty, buf);');
-  for (let a = 0; a < k; a++) {
-    if (!logOf[a]) {
-      lines.push(`s${a} += buf[${a}];`);
-      continue;
+  // two independent accumulators (points i and i + 1) halve the dependency chains of the products
+  // and sums; they are combined at the end (p₀·p₁ stays within [2⁻⁸⁰⁰, 2⁸⁰⁰])
+  const lines: string[] = ['"use strict";', `const buf = new Float64Array(${k}), empty = new Float64Array(0);`, 'return function meanT(data, out) {', 'const n = data.length;'];
+  for (const j of [0, 1]) for (let a = 0; a < k; a++) lines.push(logOf[a] ? `let s${a}_${j} = 0, p${a}_${j} = 1, e${a}_${j} = 0;` : `let s${a}_${j} = 0;`);
+  const point = (index: string, j: number) => {
+    lines.push(`acc(data[${index}], empty, buf);`);
+    for (let a = 0; a < k; a++) {
+      const [sv, pv, ev] = [`s${a}_${j}`, `p${a}_${j}`, `e${a}_${j}`];
+      if (!logOf[a]) {
+        lines.push(`${sv} += buf[${a}];`);
+        continue;
+      }
+      lines.push(
+        `{ const v = buf[${a}];`,
+        `if (v > ${LO} && v < ${HI}) {`,
+        `${pv} *= v;`,
+        `if (${pv} > ${HI}) { ${pv} *= ${LO}; ${ev} += 400; }`,
+        `else if (${pv} < ${LO}) { ${pv} *= ${HI}; ${ev} -= 400; }`,
+        `} else ${sv} += Math.log(v); }`,
+      );
     }
+  };
+  lines.push('let i = 0;', 'for (; i + 1 < n; i += 2) {');
+  point('i', 0);
+  point('i + 1', 1);
+  lines.push('}', 'if (i < n) {');
+  point('i', 0);
+  lines.push('}');
+  for (let a = 0; a < k; a++) {
     lines.push(
-      `{ const v = buf[${a}];`,
-      `if (v > ${LO} && v < ${HI}) {`,
-      `p${a} *= v;`,
-      `if (p${a} > ${HI}) { p${a} *= ${LO}; e${a} += 400; }`,
-      `else if (p${a} < ${LO}) { p${a} *= ${HI}; e${a} -= 400; }`,
-      `} else s${a} += Math.log(v); }`,
+      logOf[a]
+        ? `out[${a}] = (s${a}_0 + s${a}_1 + (Math.log(p${a}_0 * p${a}_1) + (e${a}_0 + e${a}_1) * Math.LN2)) / n;`
+        : `out[${a}] = (s${a}_0 + s${a}_1) / n;`,
     );
   }
-  lines.push('}');
-  for (let a = 0; a < k; a++) lines.push(logOf[a] ? `out[${a}] = (s${a} + (Math.log(p${a}) + e${a} * Math.LN2)) / n;` : `out[${a}] = s${a} / n;`);
   lines.push('return out;', '};');
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('acc', lines.join('\n'))(acc) as (data: Sample, out: Float64Array) => Float64Array;
