@@ -155,9 +155,11 @@ export function startPoint(theta: readonly number[], chol: Float64Array | false,
   const d = theta.length;
   const start = Float64Array.from(theta);
   if (!chol) return start;
-  const z = Array.from({ length: d }, () => rng.normal());
+  const z = new Float64Array(d);
+  for (let j = 0; j < d; j++) z[j] = rng.normal();
+  const sn = Math.sqrt(n);
   const delta = new Float64Array(d);
-  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) delta[i] += (chol[i * d + j] * z[j]) / Math.sqrt(n);
+  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) delta[i] += (chol[i * d + j] * z[j]) / sn;
   for (let h = 0; h < 40; h++) {
     for (let i = 0; i < d; i++) start[i] = theta[i] + delta[i];
     if (checkPoint(start) === null) return start;
@@ -209,6 +211,7 @@ export function prepareTrials(setup: CrbSetup, model: LikelihoodModel | null): (
     refreshFisher: setup.refreshFisher,
   };
   const fixedStart = { ...base, start: setup.theta };
+  const scored: typeof base & { start: ArrayLike<number> } = { ...base, start: setup.theta }; // start set per trial
   const checkPoint = like ? (th: ArrayLike<number>) => like.checkPoint(th) : () => null;
   return (n, seed) => (start, end) => {
     const count = Math.max(0, end - start);
@@ -223,7 +226,7 @@ export function prepareTrials(setup: CrbSetup, model: LikelihoodModel | null): (
       const r = mle(
         like,
         data,
-        closedForm || !like ? fixedStart : { ...base, start: startPoint(setup.theta, chol, n, rng, checkPoint) },
+        closedForm || !like ? fixedStart : ((scored.start = startPoint(setup.theta, chol, n, rng, checkPoint)), scored),
       );
       method ||= r.method;
       alignCircular(setup.domains, r.value, setup.theta);
