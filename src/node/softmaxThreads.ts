@@ -7,21 +7,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runsFromSources, workerScript } from './workerScript.js';
 import { registerThreadSpawner, type HelperSpawner } from '../solve/softmax/parallel.js';
 
 function workerUrl(): URL {
-  const ext = /\.ts$/.test(new URL(import.meta.url).pathname) ? '.ts' : '.js';
-  const entry = new URL(`./softmaxWorker${ext}`, import.meta.url);
-  if (ext === '.js') return entry;
-  const req = createRequire(import.meta.url);
-  const pkgFile = req.resolve('tsx/package.json');
-  const apiPath = (req('tsx/package.json') as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default;
-  const api = pathToFileURL(join(dirname(pkgFile), apiPath)).href;
-  const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(entry.href)});\n`;
-  return new URL('data:text/javascript,' + encodeURIComponent(code));
+  return workerScript(new URL(`./softmaxWorker${runsFromSources(import.meta.url) ? '.ts' : '.js'}`, import.meta.url));
 }
 
 /** Starts `count` worker threads over the shared memory. */

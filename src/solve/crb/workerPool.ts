@@ -14,10 +14,9 @@
  * split.
  */
 import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { runsFromSources, workerScript } from '../../node/workerScript.js';
 import type { CrbSetup, TrialBlock } from './runTrials.js';
 
 interface Pooled {
@@ -40,19 +39,9 @@ let jobs = 0;
  * crbWorker.ts through tsx.
  */
 function workerUrl(): URL {
-  const ext = /\.ts$/.test(new URL(import.meta.url).pathname) ? '.ts' : '.js';
-  const entry = new URL(`./crbWorker${ext}`, import.meta.url);
-  if (ext === '.js') {
-    const bundle = new URL('./crbWorker.bundle.js', import.meta.url);
-    return existsSync(fileURLToPath(bundle)) ? bundle : entry;
-  }
-  // TypeScript sources (tests, `node bin/run-ts.js`): register tsx's public ESM hook in the worker.
-  const req = createRequire(import.meta.url);
-  const pkgFile = req.resolve('tsx/package.json');
-  const apiPath = (req('tsx/package.json') as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default;
-  const api = pathToFileURL(join(dirname(pkgFile), apiPath)).href;
-  const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(entry.href)});\n`;
-  return new URL('data:text/javascript,' + encodeURIComponent(code));
+  if (runsFromSources(import.meta.url)) return workerScript(new URL('./crbWorker.ts', import.meta.url));
+  const bundle = new URL('./crbWorker.bundle.js', import.meta.url);
+  return existsSync(fileURLToPath(bundle)) ? bundle : new URL('./crbWorker.js', import.meta.url);
 }
 
 function spawn(): Pooled {
