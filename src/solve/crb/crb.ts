@@ -18,7 +18,7 @@ import { ConvergenceError } from '../../core/errors.js';
 import { inverse } from '../../core/linalg.js';
 import { estimatorStats } from './estimatorStats.js';
 import { deltaVariance, paramFunction } from './deltaMethod.js';
-import { prepareTrials, samplerLabel, type CrbSetup, type TrialBlock } from './runTrials.js';
+import { prepareTrials, samplerLabel, type CrbSetup, type TrialBlock, type TrialFailure } from './runTrials.js';
 import { runInWorkers } from './workerPool.js';
 import type { LikelihoodModel } from '../optim/fit.js';
 
@@ -137,10 +137,11 @@ export async function crb(setup: CrbSetup, model: LikelihoodModel | null, option
   const okShared = new Uint8Array(alloc(trials));
   const its = new Int32Array(alloc(trials * 4));
   let method = '';
-  let failure: string | null = null;
-  const note = (m: string, f: string | null) => {
+  // the earliest failed trial over all blocks and threads (each reports its own first)
+  let failure: TrialFailure | null = null;
+  const note = (m: string, f: TrialFailure | null) => {
     method ||= m;
-    if (f && (failure === null || Number(/^trial (\d+)/.exec(f)?.[1] ?? Infinity) < Number(/^trial (\d+)/.exec(failure)?.[1] ?? Infinity))) failure = f;
+    if (f && (failure === null || f.trial < failure.trial)) failure = f;
   };
   let done = 0;
   const store = (b: TrialBlock) => {
@@ -249,13 +250,13 @@ function checkReported(
   trials: number,
   stats: ReturnType<typeof estimatorStats>,
   bound: Float64Array,
-  failure: string | null,
+  failure: TrialFailure | null,
 ): void {
   const d = setup.paramNames.length;
   const at = setup.paramNames.map((p, i) => `${p}=${setup.theta[i]}`).join(', ');
   if (stats.count < 2) {
     throw new ConvergenceError(
-      `crb ${setup.family} at ${at}: ${trials - stats.count} of ${trials} trials failed, too few estimates for a variance` + (failure ? `; first failure: ${failure}` : ''),
+      `crb ${setup.family} at ${at}: ${trials - stats.count} of ${trials} trials failed, too few estimates for a variance` + (failure ? `; first failure: trial ${failure.trial}: ${failure.message}` : ''),
     );
   }
   setup.paramNames.forEach((p, i) => {

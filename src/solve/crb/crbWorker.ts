@@ -12,7 +12,7 @@
  * Failures are answered by {job, error}.
  */
 import { parentPort } from 'node:worker_threads';
-import { prepareTrials, type CrbSetup, type TrialBlock } from './runTrials.js';
+import { prepareTrials, type CrbSetup, type TrialBlock, type TrialFailure } from './runTrials.js';
 import { instantiatePortable } from './portableModel.js';
 
 type Msg = {
@@ -55,7 +55,7 @@ async function handle(msg: Exclude<Msg, null>): Promise<void> {
     const ok = new Uint8Array(msg.ok);
     const iterations = new Int32Array(msg.iterations);
     let method = '';
-    let failure: string | null = null;
+    let failure: TrialFailure | null = null;
     for (;;) {
       const start = Atomics.add(counter, 0, msg.blockSize);
       if (start >= msg.trials) break;

@@ -69,8 +69,14 @@ export interface TrialBlock {
   iterations: Int32Array;
   /** 'closed-form' or 'fisher-scoring'. */
   method: string;
-  /** Message of the first failed trial of the block, if any. */
-  failure: string | null;
+  /** The first failed trial of the block, if any. */
+  failure: TrialFailure | null;
+}
+
+/** A trial whose MLE failed, and why. */
+export interface TrialFailure {
+  trial: number;
+  message: string;
 }
 
 /** Display form of a sampler: {method, args}. */
@@ -219,7 +225,7 @@ export function prepareTrials(setup: CrbSetup, model: LikelihoodModel | null): (
     const ok = new Uint8Array(count);
     const iterations = new Int32Array(count);
     let method = '';
-    let failure: string | null = null;
+    let failure: TrialFailure | null = null;
     const rng = createRng(seed, start);
     for (let t = start; t < end; t++) {
       const data = draw(rng.reseed(seed, t), n);
@@ -238,7 +244,7 @@ export function prepareTrials(setup: CrbSetup, model: LikelihoodModel | null): (
         finite &&= Number.isFinite(v);
       }
       ok[row] = finite ? 1 : 0;
-      if (!ok[row] && failure === null) failure = `trial ${t}: ${r.message ?? 'the MLE did not converge'}`;
+      if (!ok[row] && failure === null) failure = { trial: t, message: r.message ?? 'the MLE did not converge' };
       iterations[row] = r.iterations;
     }
     return { start, estimates, ok, iterations, method, failure };

@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runsFromSources, workerScript } from '../../node/workerScript.js';
-import type { CrbSetup, TrialBlock } from './runTrials.js';
+import type { CrbSetup, TrialBlock, TrialFailure } from './runTrials.js';
 
 interface Pooled {
   readonly worker: Worker;
@@ -26,7 +26,7 @@ interface Pooled {
   job: number | null;
   dead: boolean;
   onReady: (() => void) | null;
-  onMessage: ((msg: { job: number; done?: true; method?: string; failure?: string | null; error?: string }) => void) | null;
+  onMessage: ((msg: { job: number; done?: true; method?: string; failure?: TrialFailure | null; error?: string }) => void) | null;
   onFail: ((e: Error) => void) | null;
 }
 
@@ -53,7 +53,7 @@ function spawn(): Pooled {
     if (i >= 0) pool.splice(i, 1);
     p.onFail?.(e);
   };
-  p.worker.on('message', (msg: { ready?: true; job?: number; done?: true; method?: string; failure?: string | null; error?: string }) => {
+  p.worker.on('message', (msg: { ready?: true; job?: number; done?: true; method?: string; failure?: TrialFailure | null; error?: string }) => {
     if (msg.ready) {
       const go = p.onReady;
       p.ready = true;
@@ -95,8 +95,8 @@ export interface SharedResults {
   readonly iterations: Int32Array;
   /** Stores a block computed on the main thread. */
   store(b: TrialBlock): void;
-  /** A thread's summary: its MLE method and its first failure message ("trial t: …"), if any. */
-  note(method: string, failure: string | null): void;
+  /** A thread's summary: its MLE method and its first failed trial, if any. */
+  note(method: string, failure: TrialFailure | null): void;
   onProgress?: (done: number, total: number) => void;
 }
 
