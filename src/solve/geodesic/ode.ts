@@ -107,7 +107,7 @@ function evalSegment(seg: Segment, n: number, t: number, out: Float64Array): voi
  * Dense output over the accepted steps of a Runge–Kutta run: clamps t to [t0, t1], finds the step
  * containing it by binary search and evaluates that step's interpolant (`evalSeg`).
  */
-export function denseFromSegments<S extends { readonly told: number }>(
+function denseFromSegments<S extends { readonly told: number }>(
   segments: readonly S[],
   n: number,
   t0: number,
@@ -138,7 +138,7 @@ export function denseFromSegments<S extends { readonly told: number }>(
  * First inadmissible time of an accepted step [t, t + hs] whose end failed `check`: bisection on the
  * step's interpolant (to 1e-15 of the step). Writes the state there into `out` and returns the time.
  */
-export function locateDomainExit<S>(
+function locateDomainExit<S>(
   seg: S,
   n: number,
   t: number,
@@ -165,12 +165,12 @@ export function locateDomainExit<S>(
  * estimate within tolerance does not exclude overshooting a boundary the true solution only approaches
  * (e.g. σ(t) = e^{−100t} → 0 on the complete normal manifold).
  */
-export function crossingStepFloor(t0: number, t1: number): number {
+function crossingStepFloor(t0: number, t1: number): number {
   return 1e-10 * Math.max(Math.abs(t1 - t0), 1e-300);
 }
 
-/** Options of an adaptive run with their defaults resolved (shared by DOPRI5 and DOP853). */
-export function resolveOdeOptions(n: number, t0: number, t1: number, opts: OdeOptions) {
+/** Options of an adaptive run with their defaults resolved. */
+function resolveOdeOptions(n: number, t0: number, t1: number, opts: OdeOptions) {
   const atolOpt = opts.atol ?? 1e-12;
   const atol = new Float64Array(n).fill(typeof atolOpt === 'number' ? atolOpt : 1e-12);
   if (typeof atolOpt !== 'number') for (let i = 0; i < Math.min(n, atolOpt.length); i++) atol[i] = atolOpt[i];
