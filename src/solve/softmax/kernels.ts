@@ -41,6 +41,12 @@ export function setRowSplitter(s: RowSplitter | null): RowSplitter | null {
   return prev;
 }
 
+/** The arena holding every given array when all are Float64Arrays in one WebAssembly memory, else undefined. */
+function wasmOf(x: Floats, y: Floats = x, z: Floats = x): WasmArena | undefined {
+  if (!(x instanceof Float64Array) || !(y instanceof Float64Array) || !(z instanceof Float64Array)) return undefined;
+  return x.buffer === y.buffer && x.buffer === z.buffer ? arenaOf(x.buffer) : undefined;
+}
+
 /** Summation-index block length of {@link gemmNT} (keeps a 4-row panel of A in L1, B's panel in L2). */
 const KB = 128;
 
@@ -59,8 +65,8 @@ export function gemmNT(
   lower = false,
 ): void {
   if (splitter !== null && splitter.gemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lower)) return;
-  if (k > 0 && c instanceof Float64Array && a.buffer === c.buffer && b.buffer === c.buffer) {
-    const arena = arenaOf(c.buffer);
+  if (k > 0) {
+    const arena = wasmOf(c, a, b);
     if (arena) {
       arena.kernels.gemm(m, n, k, alpha, a.byteOffset + 8 * aOff, 8 * lda, b.byteOffset + 8 * bOff, 8 * ldb,
         beta, c.byteOffset + 8 * cOff, 8 * ldc, lower ? 1 : 0, arena.ws);
@@ -187,11 +193,6 @@ export function transpose(rows: number, cols: number, src: Floats, out: Floats):
   }
 }
 
-/** The arena holding every given Float64Array (all in one WebAssembly memory), if any. */
-function wasmOf(x: Floats, y: Floats = x): WasmArena | undefined {
-  if (!(x instanceof Float64Array) || !(y instanceof Float64Array) || x.buffer !== y.buffer) return undefined;
-  return arenaOf(x.buffer);
-}
 
 /** Cholesky block size (columns factored per panel before the trailing NT update). */
 const NB = 96;
