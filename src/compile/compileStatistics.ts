@@ -11,6 +11,7 @@
  */
 import type { MathNode } from 'mathjs';
 import type { FamilySpec } from '../declare/types.js';
+import { argsOf, fnName } from '../derive/build.js';
 import { differentiate } from '../derive/differentiate.js';
 import { compileExprs } from './compileExprs.js';
 import type { PortableMle, PortableSuffStats, PortableTransform } from './portableCode.js';
@@ -76,8 +77,6 @@ export function compileSuffStats(spec: FamilySpec): PortableSuffStats | null {
 function logArgument(e: MathNode): MathNode | null {
   let n = e;
   while (n.type === 'ParenthesisNode') n = (n as unknown as { content: MathNode }).content;
-  if (n.type !== 'FunctionNode') return null;
-  const f = n as unknown as { fn: { name?: string }; args: MathNode[] };
-  return f.fn?.name === 'log' && f.args.length === 1 ? f.args[0] : null;
+  return fnName(n) === 'log' && argsOf(n).length === 1 ? argsOf(n)[0] : null;
 }
 
