@@ -165,7 +165,7 @@ export class SoftmaxRegression {
 
   /** Sets θ and recomputes the probabilities; returns the loss. */
   setParams(theta: ArrayLike<number>): number {
-    return this.par(() => this.setParamsHere(theta));
+    return this.parallel(() => this.setParamsHere(theta));
   }
 
   /**
@@ -185,10 +185,6 @@ export class SoftmaxRegression {
 
   /** Runs fn with the large products it issues (on this model's memory) split over the model's threads. */
   parallel<T>(fn: () => T): T {
-    return this.par(fn);
-  }
-
-  private par<T>(fn: () => T): T {
     return this.runner ? this.runner.run(fn) : fn();
   }
 
@@ -243,7 +239,7 @@ export class SoftmaxRegression {
    * `grad` may be any array of length C·(D+1).
    */
   lossAndGrad(theta: ArrayLike<number>, grad: Floats | number[]): number {
-    return this.par(() => this.lossAndGradHere(theta, grad));
+    return this.parallel(() => this.lossAndGradHere(theta, grad));
   }
 
   private lossAndGradHere(theta: ArrayLike<number>, grad: Floats | number[]): number {
@@ -260,7 +256,7 @@ export class SoftmaxRegression {
    * v and out are in flattened θ order (they may alias).
    */
   fisherVector(v: ArrayLike<number>, out: Floats | number[]): void {
-    this.par(() => this.fisherVectorHere(v, out));
+    this.parallel(() => this.fisherVectorHere(v, out));
   }
 
   private fisherVectorHere(v: ArrayLike<number>, out: Floats | number[]): void {
@@ -291,7 +287,7 @@ export class SoftmaxRegression {
 
   /** Diagonal of the exact Fisher: F_(c,j),(c,j) = (1/N) Σ_n p_nc (1 − p_nc) x̃_nj², flattened θ order. */
   diagFisher(out: Floats | number[] = new Float64Array(this.dim)): Floats | number[] {
-    return this.par(() => this.diagFisherHere(out));
+    return this.parallel(() => this.diagFisherHere(out));
   }
 
   /**
@@ -324,7 +320,7 @@ export class SoftmaxRegression {
    * only, so it is computed once and reused unless `recomputeA` (benchmarks) asks otherwise.
    */
   kfacFactors(recomputeA = false): { A: Floats; G: Float64Array } {
-    return this.par(() => this.kfacFactorsHere(recomputeA));
+    return this.parallel(() => this.kfacFactorsHere(recomputeA));
   }
 
   private kfacFactorsHere(recomputeA: boolean): { A: Floats; G: Float64Array } {
@@ -361,7 +357,7 @@ export class SoftmaxRegression {
    * is not positive definite.
    */
   kfacSolve(damping: number, v: ArrayLike<number>, out: Float64Array): boolean {
-    return this.par(() => this.kfacSolveHere(damping, v, out));
+    return this.parallel(() => this.kfacSolveHere(damping, v, out));
   }
 
   private kfacSolveHere(damping: number, v: ArrayLike<number>, out: Float64Array): boolean {
@@ -399,7 +395,7 @@ export class SoftmaxRegression {
    * last returned by {@link kfacFactors}; null when the shifted matrix is not positive definite.
    */
   factorA(shift: number): Floats | null {
-    return this.par(() => this.factorAHere(shift));
+    return this.parallel(() => this.factorAHere(shift));
   }
 
   private factorAHere(shift: number): Floats | null {
@@ -421,7 +417,7 @@ export class SoftmaxRegression {
    */
   inputGram(): Floats {
     if (this.gramReady && this.gram) return this.gram;
-    return this.par(() => this.inputGramHere());
+    return this.parallel(() => this.inputGramHere());
   }
 
   private inputGramHere(): Floats {
